@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every setting of the hub, validated once at boot. SPEC §6 lists the public ones; the
+ * rest are named limits with safe defaults. All problems are reported together.
+ */
+export const configSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, tcp:// or ws(s):// URL').optional(),
+  MQTT_PORT: port.default(1883),
+  MQTT_HOST: z.string().default('0.0.0.0'),
+  MQTT_CLIENT_ID: z.string().min(1).max(64).default('tidewatch-hub'),
+  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+  MQTT_ALLOW_ANONYMOUS: bool.default(true),
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  HJ212_PORT: port.default(6212),
+  SIMULATE: bool.optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_TTL_S: z.coerce.number().int().min(60).default(12 * 3600),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(1825),
+  TZ_DISTRICT: z.string().default('Asia/Shanghai'),
+  REDIS_URL: z.string().url().optional(),
+  WEBHOOK_URLS: z.string().optional(),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Ingest batch closes at this many readings or after INGEST_BATCH_MS. */
+  INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(50000).default(5000),
+  INGEST_BATCH_MS: z.coerce.number().int().min(1).max(5000).default(25),
+  /** Messages received but not yet committed; past this the hub stops reading from the broker. */
+  INGEST_INFLIGHT_MAX: z.coerce.number().int().min(1).max(65535).default(2000),
+  LIVE_SITE_INTERVAL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
+  DEAD_LETTER_PAYLOAD_MAX: z.coerce.number().int().min(64).max(65536).default(4096),
+});
+
+export type Config = z.infer<typeof configSchema> & { SIMULATE: boolean };
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; `simulateDefault` is true under `npm start`. */
+export function loadConfig(env: NodeJS.ProcessEnv, simulateDefault = false): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: result.data.TZ_DISTRICT });
+  } catch {
+    throw new ConfigError(`invalid configuration:\n  TZ_DISTRICT: unknown time zone ${result.data.TZ_DISTRICT}`);
+  }
+  return { ...result.data, SIMULATE: result.data.SIMULATE ?? simulateDefault };
+}
+
+export const CONFIG = Symbol('CONFIG');

@@ -1,0 +1,53 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type pg from 'pg';
+import { Public } from '../auth/roles.js';
+import { PG_POOL } from '../database/database.tokens.js';
+import { HubMetrics } from '../metrics/metrics.service.js';
+
+/** Whether the hub's broker link is up, whichever broker it uses. */
+export const BROKER_STATUS = Symbol('BROKER_STATUS');
+export type BrokerStatus = () => boolean;
+
+const DB_PROBE_TIMEOUT_MS = 2000;
+
+@ApiTags('health')
+@Controller()
+@Public()
+export class HealthController {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @Inject(BROKER_STATUS) private readonly brokerUp: BrokerStatus,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+  ) {}
+
+  @Get('api/health')
+  async health(@Res({ passthrough: true }) res: Response): Promise<{ status: string; db: string; mqtt: string }> {
+    const db = (await this.dbUp()) ? 'up' : 'down';
+    const mqtt = this.brokerUp() ? 'up' : 'down';
+    const ok = db === 'up' && mqtt === 'up';
+    if (!ok) res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ok ? 'ok' : 'degraded', db, mqtt };
+  }
+
+  @Get('metrics')
+  async metricsText(@Res({ passthrough: true }) res: Response): Promise<string> {
+    res.type(this.metrics.registry.contentType);
+    return this.metrics.registry.metrics();
+  }
+
+  private async dbUp(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.pool.query('SELECT 1').then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), DB_PROBE_TIMEOUT_MS))),
+      ]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

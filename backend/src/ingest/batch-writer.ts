@@ -1,0 +1,217 @@
+import type pg from 'pg';
+import type { EventRow, ReadingRow, StatusChange } from './message-parser.js';
+
+export interface DeadLetterRow {
+  receivedAtMs: number;
+  topic: string;
+  reason: string;
+  detail: string;
+  payload: string;
+  payloadBytes: number;
+}
+
+/** Everything one batch stores, in one statement. */
+export interface BatchRows {
+  readings: ReadingRow[];
+  events: EventRow[];
+  statuses: StatusChange[];
+  deadLetters: DeadLetterRow[];
+}
+
+export interface LatestRow {
+  siteKey: number;
+  metricId: number;
+  timeMs: number;
+  value: number;
+}
+
+export interface StoredEvent {
+  siteKey: number;
+  timeMs: number;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface SiteLiveness {
+  siteKey: number;
+  lastSeenMs: number | null;
+  online: boolean;
+  statusAtMs: number | null;
+}
+
+export interface BatchResult {
+  inserted: number;
+  duplicates: number;
+  eventsInserted: number;
+  deadLetters: number;
+  /** The (site, metric) newest values this batch moved forward. */
+  latest: LatestRow[];
+  events: StoredEvent[];
+  /** Liveness of the sites this batch touched, as stored after it. */
+  sites: SiteLiveness[];
+}
+
+/**
+ * One round trip per batch: the readings (duplicates skipped on their key), the hourly
+ * rollup fed only by rows that were really inserted, the newest value per metric, events,
+ * site liveness and dead letters. Rollup and latest rows are upserted in key order so that
+ * concurrent writers cannot deadlock.
+ */
+const WRITE_BATCH_SQL = `
+WITH
+r_in AS (
+  SELECT site_key, metric_id, timestamptz 'epoch' + ms * interval '1 millisecond' AS time, value
+  FROM unnest($1::int[], $2::smallint[], $3::bigint[], $4::float8[]) AS t(site_key, metric_id, ms, value)
+),
+r_ins AS (
+  INSERT INTO reading (site_key, metric_id, time, value)
+  SELECT site_key, metric_id, time, value FROM r_in
+  ON CONFLICT DO NOTHING
+  RETURNING site_key, metric_id, time, value
+),
+r_hour AS (
+  INSERT INTO reading_hourly AS h (site_key, metric_id, hour, n, sum, min, max)
+  SELECT site_key, metric_id, date_trunc('hour', time, 'UTC'), count(*), sum(value), min(value), max(value)
+  FROM r_ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (site_key, metric_id, hour) DO UPDATE SET
+    n = h.n + excluded.n, sum = h.sum + excluded.sum,
+    min = least(h.min, excluded.min), max = greatest(h.max, excluded.max)
+  RETURNING 1
+),
+r_latest AS (
+  INSERT INTO reading_latest AS l (site_key, metric_id, time, value)
+  SELECT DISTINCT ON (site_key, metric_id) site_key, metric_id, time, value
+  FROM r_ins ORDER BY site_key, metric_id, time DESC
+  ON CONFLICT (site_key, metric_id) DO UPDATE SET time = excluded.time, value = excluded.value
+    WHERE l.time < excluded.time
+  RETURNING site_key, metric_id, time, value
+),
+e_ins AS (
+  INSERT INTO event (site_key, time, type, data)
+  SELECT site_key, timestamptz 'epoch' + ms * interval '1 millisecond', type, data
+  FROM unnest($5::int[], $6::bigint[], $7::text[], $8::jsonb[]) AS t(site_key, ms, type, data)
+  ON CONFLICT DO NOTHING
+  RETURNING site_key, time, type, data
+),
+s_upd AS (
+  UPDATE site s SET
+    last_seen = greatest(s.last_seen, timestamptz 'epoch' + v.seen_ms * interval '1 millisecond'),
+    online = coalesce(v.online, s.online),
+    status_at = CASE WHEN v.online IS NULL THEN s.status_at
+                     ELSE timestamptz 'epoch' + v.status_ms * interval '1 millisecond' END
+  FROM unnest($9::int[], $10::bigint[], $11::bool[], $12::bigint[]) AS v(key, seen_ms, online, status_ms)
+  WHERE s.key = v.key
+  RETURNING s.key, s.last_seen, s.online, s.status_at
+),
+dl AS (
+  INSERT INTO dead_letter (received_at, topic, reason, detail, payload, payload_bytes)
+  SELECT timestamptz 'epoch' + ms * interval '1 millisecond', topic, reason, detail, payload, bytes
+  FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])
+    AS t(ms, topic, reason, detail, payload, bytes)
+  RETURNING 1
+)
+SELECT
+  (SELECT count(*) FROM r_ins)::int AS inserted,
+  (SELECT count(*) FROM r_hour)::int AS hours,
+  (SELECT count(*) FROM dl)::int AS dead_letters,
+  coalesce((SELECT json_agg(json_build_array(key, (extract(epoch FROM last_seen) * 1000)::float8, online, (extract(epoch FROM status_at) * 1000)::float8)) FROM s_upd), '[]'::json) AS sites,
+  coalesce((SELECT json_agg(json_build_array(site_key, metric_id, (extract(epoch FROM time) * 1000)::float8, value)) FROM r_latest), '[]'::json) AS latest,
+  coalesce((SELECT json_agg(json_build_array(site_key, (extract(epoch FROM time) * 1000)::float8, type, data)) FROM e_ins), '[]'::json) AS events
+`;
+
+interface SiteUpdate {
+  seenMs: number | null;
+  online: boolean | null;
+  statusMs: number | null;
+}
+
+/** Drops repeated (site, metric, time) keys inside a batch, keeping the first. */
+export function dedupeReadings(readings: ReadingRow[]): ReadingRow[] {
+  const seen = new Set<string>();
+  const out: ReadingRow[] = [];
+  for (const r of readings) {
+    const key = `${r.siteKey}:${r.metricId}:${r.timeMs}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(r);
+  }
+  return out;
+}
+
+function siteUpdates(rows: BatchRows): [number, SiteUpdate][] {
+  const bySite = new Map<number, SiteUpdate>();
+  const get = (key: number): SiteUpdate => {
+    let u = bySite.get(key);
+    if (!u) bySite.set(key, (u = { seenMs: null, online: null, statusMs: null }));
+    return u;
+  };
+  for (const r of rows.readings) {
+    const u = get(r.siteKey);
+    u.seenMs = Math.max(u.seenMs ?? 0, r.timeMs);
+  }
+  for (const e of rows.events) {
+    const u = get(e.siteKey);
+    u.seenMs = Math.max(u.seenMs ?? 0, e.timeMs);
+  }
+  for (const s of rows.statuses) {
+    const u = get(s.siteKey);
+    u.online = s.online;
+    u.statusMs = s.atMs;
+  }
+  // Fixed lock order across concurrent writers.
+  return [...bySite].sort((a, b) => a[0] - b[0]);
+}
+
+export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRows): Promise<BatchResult> {
+  const readings = dedupeReadings(rows.readings);
+  const sites = siteUpdates(rows);
+  const dl = rows.deadLetters;
+  const res = await client.query<{
+    inserted: number;
+    dead_letters: number;
+    sites: [number, number | null, boolean, number | null][];
+    latest: [number, number, number, number][];
+    events: [number, number, string, Record<string, unknown>][];
+  }>({
+    name: 'tidewatch-write-batch',
+    text: WRITE_BATCH_SQL,
+    values: [
+      readings.map((r) => r.siteKey),
+      readings.map((r) => r.metricId),
+      readings.map((r) => r.timeMs),
+      readings.map((r) => r.value),
+      rows.events.map((e) => e.siteKey),
+      rows.events.map((e) => e.timeMs),
+      rows.events.map((e) => e.type),
+      rows.events.map((e) => JSON.stringify(e.data)),
+      sites.map(([key]) => key),
+      sites.map(([, u]) => u.seenMs),
+      sites.map(([, u]) => u.online),
+      sites.map(([, u]) => u.statusMs),
+      dl.map((d) => d.receivedAtMs),
+      dl.map((d) => d.topic),
+      dl.map((d) => d.reason),
+      dl.map((d) => d.detail),
+      dl.map((d) => d.payload),
+      dl.map((d) => d.payloadBytes),
+    ],
+  });
+  const row = res.rows[0]!;
+  return {
+    inserted: row.inserted,
+    duplicates: rows.readings.length - row.inserted,
+    eventsInserted: row.events.length,
+    deadLetters: row.dead_letters,
+    latest: row.latest.map(([siteKey, metricId, timeMs, value]) => ({ siteKey, metricId, timeMs, value })),
+    events: row.events.map(([siteKey, timeMs, type, data]) => ({ siteKey, timeMs, type, data })),
+    sites: row.sites.map(([siteKey, lastSeenMs, online, statusAtMs]) => ({ siteKey, lastSeenMs, online, statusAtMs })),
+  };
+}
+
+/** Errors worth retrying: the database is away, restarting, overloaded or we lost a race. */
+export function isTransientDbError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  if (typeof code !== 'string') return true; // network errors (ECONNREFUSED, …) and timeouts
+  if (/^E[A-Z]+$/.test(code)) return true;
+  return code.startsWith('08') || code.startsWith('53') || code.startsWith('57') || code === '40001' || code === '40P01' || code === '55P03' || code === '58000' || code === '58030';
+}

@@ -1,0 +1,128 @@
+import type pg from 'pg';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+import type { HubMetrics } from '../metrics/metrics.service.js';
+import type { SiteRegistry } from '../sites/site-registry.js';
+import { writeBatch, type DeadLetterRow } from './batch-writer.js';
+import { IngestBatcher, type BatchItem } from './ingest-batcher.js';
+import type { IngestEvents } from './ingest-events.js';
+import { parseDeviceMessage, type Rejection } from './message-parser.js';
+
+/** A bounded, storable copy of a payload: no NUL bytes (PostgreSQL text refuses them). */
+export function boundedPayloadCopy(payload: Buffer, maxBytes: number): string {
+  const text = payload.subarray(0, maxBytes).toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u0000/g, '\uFFFD');
+}
+
+/**
+ * The ingest entry point shared by every transport (MQTT subscriber, embedded broker,
+ * HJ 212): parse and validate, batch, store; the returned promise settles after commit,
+ * and only then may the transport acknowledge the message.
+ */
+export class IngestService {
+  private readonly batcher: IngestBatcher;
+  private inflight = 0;
+  private roomWaiters: { limit: number; resolve: () => void }[] = [];
+
+  constructor(
+    pool: pg.Pool,
+    private readonly registry: SiteRegistry,
+    private readonly metrics: HubMetrics,
+    events: IngestEvents,
+    private readonly config: Config,
+    private readonly log: Logger,
+  ) {
+    this.batcher = new IngestBatcher({
+      maxRows: config.INGEST_BATCH_MAX,
+      maxDelayMs: config.INGEST_BATCH_MS,
+      writers: 2,
+      write: (rows) => writeBatch(pool, rows),
+      onCommitted: (result, seconds) => {
+        metrics.readingsIngested.inc(result.inserted);
+        metrics.duplicates.inc(result.duplicates);
+        metrics.eventsIngested.inc(result.eventsInserted);
+        metrics.batchSeconds.observe(seconds);
+        metrics.batchRows.observe(result.inserted + result.duplicates);
+        events.emitCommitted(result);
+      },
+      onRetry: (err, attempt, delayMs) => {
+        metrics.dbRetries.inc();
+        (attempt === 1 ? log.warn.bind(log) : log.debug.bind(log))(
+          { err: String(err), attempt, delayMs },
+          'ingest batch not stored; retrying (acknowledgements held)',
+        );
+      },
+      onRefused: (err) => log.error({ err: String(err) }, 'database refused a batch; isolating the message'),
+    });
+  }
+
+  /** Messages received and not yet committed. */
+  get inflightCount(): number {
+    return this.inflight;
+  }
+
+  /** Resolves once fewer than `limit` messages are in flight. */
+  whenInflightBelow(limit: number): Promise<void> {
+    if (this.inflight < limit) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ limit, resolve }));
+  }
+
+  async submit(topic: string, payload: Buffer, receivedAtMs = Date.now()): Promise<void> {
+    const parsed = parseDeviceMessage(topic, payload, {
+      lookupSite: this.registry.lookup,
+      nowMs: receivedAtMs,
+      retentionMs: this.config.RETENTION_DAYS * 86_400_000,
+    });
+    const copy = (): string => boundedPayloadCopy(payload, this.config.DEAD_LETTER_PAYLOAD_MAX);
+    const deadLetter = (r: Rejection): DeadLetterRow => ({
+      receivedAtMs,
+      topic: topic.slice(0, 1024),
+      reason: r.reason,
+      detail: r.detail,
+      payload: copy(),
+      payloadBytes: payload.length,
+    });
+    for (const r of parsed.rejections) this.metrics.rejected.inc({ reason: r.reason });
+    const item: BatchItem = {
+      rows: {
+        readings: parsed.readings,
+        events: parsed.events,
+        statuses: parsed.status ? [parsed.status] : [],
+        deadLetters: parsed.rejections.map(deadLetter),
+      },
+      asDeadLetter: (error) => {
+        this.metrics.rejected.inc({ reason: 'invalid_payload' });
+        return deadLetter({ reason: 'invalid_payload', detail: `not storable: ${error.slice(0, 300)}` });
+      },
+    };
+    this.inflight++;
+    this.metrics.inflight.set(this.inflight);
+    try {
+      await this.batcher.submit(item);
+    } finally {
+      this.inflight--;
+      this.metrics.inflight.set(this.inflight);
+      if (this.roomWaiters.length > 0) {
+        const ready = this.roomWaiters.filter((w) => this.inflight < w.limit);
+        this.roomWaiters = this.roomWaiters.filter((w) => this.inflight >= w.limit);
+        for (const w of ready) w.resolve();
+      }
+    }
+  }
+
+  /** Stores what is pending, waiting at most `timeoutMs` (unacknowledged messages are redelivered anyway). */
+  async close(timeoutMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.batcher.drain(),
+      new Promise<void>((r) => {
+        timer = setTimeout(() => {
+          this.log.warn({ pending: this.batcher.pendingItems }, 'ingest did not drain in time; the broker will redeliver');
+          r();
+        }, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+}

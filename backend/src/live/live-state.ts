@@ -1,0 +1,90 @@
+import { metricById, type LatestValue, type SiteSnapshot } from '@tidewatch/contracts';
+import type pg from 'pg';
+import type { BatchResult } from '../ingest/batch-writer.js';
+import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
+import { livenessStatus } from '../sites/site-status.js';
+
+interface SiteLive {
+  online: boolean;
+  statusAtMs: number | null;
+  lastSeenMs: number | null;
+  latest: Map<number, { timeMs: number; value: number }>;
+}
+
+/**
+ * Newest values and liveness of every site, kept from committed batches, so that the live
+ * push never queries the database per update.
+ */
+export class LiveState {
+  private readonly bySite = new Map<number, SiteLive>();
+
+  constructor(private readonly registry: SiteRegistry) {}
+
+  async load(pool: pg.Pool): Promise<void> {
+    const sites = await pool.query<{ key: number; online: boolean; status_at: Date | null; last_seen: Date | null }>(
+      `SELECT key, online, status_at, last_seen FROM site WHERE retired_at IS NULL`,
+    );
+    for (const s of sites.rows) {
+      this.bySite.set(s.key, {
+        online: s.online,
+        statusAtMs: s.status_at?.getTime() ?? null,
+        lastSeenMs: s.last_seen?.getTime() ?? null,
+        latest: new Map(),
+      });
+    }
+    const latest = await pool.query<{ site_key: number; metric_id: number; time: Date; value: number }>(
+      `SELECT site_key, metric_id, time, value FROM reading_latest`,
+    );
+    for (const r of latest.rows) this.entry(r.site_key).latest.set(r.metric_id, { timeMs: r.time.getTime(), value: r.value });
+  }
+
+  private entry(siteKey: number): SiteLive {
+    let e = this.bySite.get(siteKey);
+    if (!e) this.bySite.set(siteKey, (e = { online: false, statusAtMs: null, lastSeenMs: null, latest: new Map() }));
+    return e;
+  }
+
+  /** Applies a committed batch; returns the keys of the sites it changed. */
+  apply(result: BatchResult): Set<number> {
+    const changed = new Set<number>();
+    for (const l of result.latest) {
+      const e = this.entry(l.siteKey);
+      const cur = e.latest.get(l.metricId);
+      if (!cur || cur.timeMs <= l.timeMs) e.latest.set(l.metricId, { timeMs: l.timeMs, value: l.value });
+      changed.add(l.siteKey);
+    }
+    for (const s of result.sites) {
+      const e = this.entry(s.siteKey);
+      e.online = s.online;
+      e.statusAtMs = s.statusAtMs;
+      e.lastSeenMs = s.lastSeenMs;
+      changed.add(s.siteKey);
+    }
+    return changed;
+  }
+
+  snapshot(site: SiteMeta, nowMs: number): SiteSnapshot {
+    const e = this.entry(site.key);
+    const latest: Record<string, LatestValue> = {};
+    for (const [metricId, v] of e.latest) {
+      const def = metricById(metricId);
+      if (def) latest[def.name] = { value: v.value, t: new Date(v.timeMs).toISOString() };
+    }
+    return {
+      id: site.id,
+      kind: site.kind,
+      name_zh: site.name_zh,
+      name_en: site.name_en,
+      lat: site.lat,
+      lon: site.lon,
+      status: livenessStatus({ kind: site.kind, ...e }, nowMs),
+      online: e.online,
+      last_seen: e.lastSeenMs === null ? null : new Date(e.lastSeenMs).toISOString(),
+      latest,
+    };
+  }
+
+  snapshotAll(nowMs: number): SiteSnapshot[] {
+    return this.registry.all().map((s) => this.snapshot(s, nowMs));
+  }
+}

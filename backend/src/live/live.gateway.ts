@@ -1,0 +1,99 @@
+import { Inject, type OnModuleDestroy } from '@nestjs/common';
+import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
+import { LIVE_NAMESPACE, subscribeSchema, type ClientToServerEvents, type ServerToClientEvents, type SiteSnapshot } from '@tidewatch/contracts';
+import type { Namespace, Socket } from 'socket.io';
+import { TokenService } from '../auth/token.service.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { IngestEvents } from '../ingest/ingest-events.js';
+import { LOGGER, type Logger } from '../logging/logger.js';
+import { HubMetrics } from '../metrics/metrics.service.js';
+import { SiteRegistry } from '../sites/site-registry.js';
+import { LiveState } from './live-state.js';
+import { Coalescer } from './site-coalescer.js';
+
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+const ALL = 'all';
+const kindRoom = (kind: string): string => `kind:${kind}`;
+const siteRoom = (id: string): string => `site:${id}`;
+
+/**
+ * socket.io namespace /live: JWT in `auth.token`; a client gets every site's snapshot on
+ * connect, then `site` updates (at most one per site per interval) from committed batches
+ * only, filtered by what it subscribed to.
+ */
+@WebSocketGateway({ namespace: LIVE_NAMESPACE, maxHttpBufferSize: 64 * 1024, cors: { origin: false } })
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  @WebSocketServer() private server!: Namespace<ClientToServerEvents, ServerToClientEvents>;
+  private readonly coalescer: Coalescer<number>;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(LiveState) private readonly state: LiveState,
+    @Inject(SiteRegistry) private readonly registry: SiteRegistry,
+    @Inject(IngestEvents) private readonly events: IngestEvents,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(CONFIG) config: Config,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {
+    this.coalescer = new Coalescer(config.LIVE_SITE_INTERVAL_MS, (key) => this.pushSite(key));
+  }
+
+  afterInit(ns: Namespace): void {
+    ns.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      const user = this.tokens.verify(typeof token === 'string' ? token : undefined);
+      if (!user) return next(new Error('unauthorized: a valid token is required in auth.token'));
+      socket.data.user = user;
+      next();
+    });
+    this.unsubscribe = this.events.onCommitted((result) => {
+      for (const key of this.state.apply(result)) this.coalescer.changed(key);
+    });
+  }
+
+  handleConnection(socket: LiveSocket): void {
+    this.metrics.liveClients.inc();
+    void socket.join(ALL);
+    const now = Date.now();
+    for (const snap of this.state.snapshotAll(now)) socket.emit('site', snap);
+    socket.on('subscribe', (req, ack) => this.subscribe(socket, req, ack));
+  }
+
+  handleDisconnect(): void {
+    this.metrics.liveClients.dec();
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    this.coalescer.stop();
+  }
+
+  private subscribe(socket: LiveSocket, req: unknown, ack?: unknown): void {
+    const reply = typeof ack === 'function' ? (ack as (r: { ok: boolean; error?: string }) => void) : () => undefined;
+    const parsed = subscribeSchema.safeParse(req);
+    if (!parsed.success) {
+      reply({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      return;
+    }
+    const { kinds = [], sites = [] } = parsed.data;
+    for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
+    const rooms = kinds.length === 0 && sites.length === 0 ? [ALL] : [...kinds.map(kindRoom), ...sites.map(siteRoom)];
+    void socket.join(rooms);
+    const now = Date.now();
+    const wanted = (s: SiteSnapshot): boolean => rooms.includes(ALL) || kinds.includes(s.kind) || sites.includes(s.id);
+    for (const snap of this.state.snapshotAll(now)) if (wanted(snap)) socket.emit('site', snap);
+    reply({ ok: true });
+  }
+
+  private pushSite(key: number): void {
+    const site = this.registry.byKey(key);
+    if (!site) return;
+    try {
+      this.server.to([ALL, kindRoom(site.kind), siteRoom(site.id)]).emit('site', this.state.snapshot(site, Date.now()));
+    } catch (err) {
+      this.log.error({ err: String(err) }, 'live push failed');
+    }
+  }
+}

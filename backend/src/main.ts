@@ -1,0 +1,102 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { loadSeedSites, startFleet, type Fleet } from '@tidewatch/simulators';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module.js';
+import { describeListenError } from './common/net.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { RedisIoAdapter } from './live/redis-io.adapter.js';
+import { createLogger, NestPinoLogger } from './logging/logger.js';
+import { Runtime } from './runtime.js';
+
+const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist/', import.meta.url));
+
+async function main(): Promise<void> {
+  // `npm start` runs the simulators in-process unless SIMULATE says otherwise.
+  const config = loadConfig(process.env, process.env.npm_lifecycle_event === 'start');
+  const log = createLogger(config.LOG_LEVEL);
+  const runtime = new Runtime(config, log);
+  let fleet: Fleet | null = null;
+  let redis: RedisIoAdapter | null = null;
+  let stopping = false;
+
+  await runtime.startStorage();
+  await runtime.build();
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime.providers), {
+    logger: new NestPinoLogger(log),
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: '256kb' });
+  app.enableShutdownHooks();
+  if (config.REDIS_URL) {
+    redis = new RedisIoAdapter(app, config.REDIS_URL);
+    await redis.connect();
+    app.useWebSocketAdapter(redis);
+  }
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tidewatch API')
+      .setDescription('Real-time environmental and public-safety monitoring hub (SPEC §3)')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  if (existsSync(FRONTEND_DIST)) {
+    app.useStaticAssets(FRONTEND_DIST, { index: false, maxAge: '1h' });
+    // The dashboard is a single-page app: every other GET outside the API serves its page.
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path === '/metrics' || req.path.startsWith('/socket.io')) return next();
+      res.sendFile('index.html', { root: FRONTEND_DIST, maxAge: 0 });
+    });
+  } else {
+    log.warn({ FRONTEND_DIST }, 'dashboard not built (npm run build -w frontend); serving the API only');
+  }
+  await app.init();
+  await runtime.startIntake();
+  try {
+    await app.listen(config.PORT, config.HOST);
+  } catch (err) {
+    throw describeListenError(err as NodeJS.ErrnoException, 'HTTP server', config.PORT, 'PORT');
+  }
+
+  if (config.SIMULATE) {
+    fleet = startFleet({ url: runtime.deviceBrokerUrl, sites: loadSeedSites(), log: (m) => log.debug({ sim: m }, 'simulator') });
+    log.info({ sites: runtime.registry.all().length }, 'simulators running in-process (SIMULATE=false turns them off)');
+  }
+
+  const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const lines = [
+    `Tidewatch is running: http://${shown}:${config.PORT}/  (API docs: /api/docs)`,
+    `Devices publish to ${runtime.deviceBrokerUrl}`,
+    runtime.generatedAdminPassword
+      ? `First admin created: user "admin", password "${runtime.generatedAdminPassword}" (shown once; set ADMIN_PASSWORD to choose it)`
+      : 'Log in with your existing users.',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await fleet?.stop().catch(() => undefined);
+    await runtime.stop();
+    await app.close().catch(() => undefined);
+    await redis?.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGINT', (s) => void shutdown(s));
+  process.on('SIGTERM', (s) => void shutdown(s));
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
+  process.stderr.write(`tidewatch: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+import { REJECT_REASONS } from '@tidewatch/contracts';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The hub's Prometheus metrics (SPEC §3 names), one registry per hub instance. */
+export class HubMetrics {
+  readonly registry = new Registry();
+
+  readonly readingsIngested = new Counter({
+    name: 'tidewatch_readings_ingested_total',
+    help: 'Readings stored (duplicates not counted)',
+    registers: [this.registry],
+  });
+  readonly duplicates = new Counter({
+    name: 'tidewatch_readings_duplicate_total',
+    help: 'Readings skipped because the same (site, metric, time) was already stored',
+    registers: [this.registry],
+  });
+  readonly eventsIngested = new Counter({
+    name: 'tidewatch_events_ingested_total',
+    help: 'Device events stored',
+    registers: [this.registry],
+  });
+  readonly rejected = new Counter({
+    name: 'tidewatch_ingest_rejected_total',
+    help: 'Rejected messages (or parts of messages) by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly batchSeconds = new Histogram({
+    name: 'tidewatch_ingest_batch_seconds',
+    help: 'Time to write one ingest batch',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly batchRows = new Histogram({
+    name: 'tidewatch_ingest_batch_rows',
+    help: 'Readings per ingest batch',
+    buckets: [1, 10, 50, 100, 500, 1000, 2500, 5000, 10000],
+    registers: [this.registry],
+  });
+  readonly inflight = new Gauge({
+    name: 'tidewatch_ingest_inflight',
+    help: 'Messages received and not yet committed',
+    registers: [this.registry],
+  });
+  readonly dbRetries = new Counter({
+    name: 'tidewatch_ingest_db_retries_total',
+    help: 'Batch writes retried after a transient database failure',
+    registers: [this.registry],
+  });
+  readonly liveClients = new Gauge({
+    name: 'tidewatch_live_clients',
+    help: 'Connected socket.io clients on /live',
+    registers: [this.registry],
+  });
+  readonly alertsOpen = new Gauge({
+    name: 'tidewatch_alerts_open',
+    help: 'Open alerts by severity',
+    labelNames: ['severity'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'tidewatch_process_' });
+    for (const reason of REJECT_REASONS) this.rejected.inc({ reason }, 0);
+    for (const severity of ['critical', 'major', 'minor', 'warning']) this.alertsOpen.set({ severity }, 0);
+  }
+}

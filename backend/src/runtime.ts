@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Provider } from '@nestjs/common';
+import { TokenService, resolveJwtSecret } from './auth/token.service.js';
+import { UsersRepository } from './auth/users.repository.js';
+import { EmbeddedBroker } from './broker/embedded-broker.js';
+import { MqttSubscriber } from './broker/mqtt-subscriber.js';
+import { CONFIG, type Config } from './config/config.js';
+import { PG_POOL } from './database/database.tokens.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { migrate, seedSites, syncMetricCatalogue } from './database/migrate.js';
+import { BROKER_STATUS } from './health/health.controller.js';
+import { IngestEvents } from './ingest/ingest-events.js';
+import { IngestService } from './ingest/ingest.service.js';
+import { LiveState } from './live/live-state.js';
+import { LOGGER, type Logger } from './logging/logger.js';
+import { HubMetrics } from './metrics/metrics.service.js';
+import { DeviceCredentials } from './sites/device-credentials.js';
+import { SeriesRepository } from './sites/series.repository.js';
+import { SiteRegistry } from './sites/site-registry.js';
+import { SitesRepository } from './sites/sites.repository.js';
+
+const SITE_RELOAD_MS = 30_000;
+const RETENTION_SWEEP_MS = 3_600_000;
+
+/** The hub's long-lived parts, built once; Nest serves them over HTTP and socket.io. */
+export class Runtime {
+  private embeddedDb: EmbeddedDatabase | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  pool!: pg.Pool;
+  registry!: SiteRegistry;
+  ingest!: IngestService;
+  subscriber: MqttSubscriber | null = null;
+  broker: EmbeddedBroker | null = null;
+  /** Set when this start created the first admin. */
+  generatedAdminPassword: string | null = null;
+  providers: Provider[] = [];
+
+  constructor(readonly config: Config, readonly log: Logger) {}
+
+  async startStorage(): Promise<void> {
+    const { config, log } = this;
+    if (!config.DATABASE_URL) this.embeddedDb = await startEmbeddedPostgres(config.DATA_DIR, log);
+    const url = config.DATABASE_URL ?? this.embeddedDb!.url;
+    try {
+      await migrate(url, config.RETENTION_DAYS, log);
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === '28P01' || e.code === '3D000' || e.code === '28000') {
+        throw new Error(`cannot reach PostgreSQL (${e.code}: ${e.message}); check DATABASE_URL, or unset it to run the embedded database`);
+      }
+      throw err;
+    }
+    this.pool = new pg.Pool({ connectionString: url, max: 20, idleTimeoutMillis: 30_000 });
+    this.pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
+    await syncMetricCatalogue(this.pool);
+    await seedSites(this.pool, log);
+  }
+
+  async build(): Promise<void> {
+    const { config, log, pool } = this;
+    const metrics = new HubMetrics();
+    const events = new IngestEvents();
+    this.registry = new SiteRegistry();
+    await this.registry.load(pool);
+    const liveState = new LiveState(this.registry);
+    await liveState.load(pool);
+    this.ingest = new IngestService(pool, this.registry, metrics, events, config, log);
+    const credentials = new DeviceCredentials(pool);
+    const users = new UsersRepository(pool);
+    const tokens = new TokenService(await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR), config.JWT_TTL_S);
+    await this.ensureAdmin(users);
+
+    if (config.MQTT_URL) this.subscriber = new MqttSubscriber({ ...config, MQTT_URL: config.MQTT_URL }, this.ingest, log);
+    else this.broker = new EmbeddedBroker(config, this.ingest, credentials, log);
+
+    const reloadSites = async (): Promise<void> => {
+      await this.registry.load(pool);
+    };
+    this.providers = [
+      { provide: CONFIG, useValue: config },
+      { provide: LOGGER, useValue: log },
+      { provide: PG_POOL, useValue: pool },
+      { provide: HubMetrics, useValue: metrics },
+      { provide: IngestEvents, useValue: events },
+      { provide: SiteRegistry, useValue: this.registry },
+      { provide: LiveState, useValue: liveState },
+      { provide: IngestService, useValue: this.ingest },
+      { provide: DeviceCredentials, useValue: credentials },
+      { provide: UsersRepository, useValue: users },
+      { provide: TokenService, useValue: tokens },
+      { provide: SitesRepository, useValue: new SitesRepository(pool) },
+      { provide: SeriesRepository, useValue: new SeriesRepository(pool, config.TZ_DISTRICT) },
+      { provide: 'RELOAD_SITES', useValue: reloadSites },
+      { provide: BROKER_STATUS, useValue: () => this.subscriber?.connected ?? this.broker?.running ?? false },
+    ];
+
+    this.every(SITE_RELOAD_MS, () => reloadSites());
+    this.every(RETENTION_SWEEP_MS, () => this.sweepRetention());
+  }
+
+  /** Starts taking device messages. */
+  async startIntake(): Promise<void> {
+    if (this.subscriber) await this.subscriber.start();
+    if (this.broker) await this.broker.start();
+  }
+
+  /** The URL devices (and the in-process simulators) publish to. */
+  get deviceBrokerUrl(): string {
+    return this.config.MQTT_URL ?? `mqtt://127.0.0.1:${this.broker!.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    // Stop intake first; what is in flight is committed (or redelivered later).
+    await this.subscriber?.stop().catch(() => undefined);
+    await this.broker?.stop().catch(() => undefined);
+    await this.ingest?.close();
+    await this.pool?.end().catch(() => undefined);
+    await this.embeddedDb?.stop().catch(() => undefined);
+  }
+
+  private async ensureAdmin(users: UsersRepository): Promise<void> {
+    if ((await users.count()) > 0) return;
+    const password = this.config.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
+    await users.create('admin', password, 'admin');
+    if (!this.config.ADMIN_PASSWORD) this.generatedAdminPassword = password;
+  }
+
+  /** Raw readings older than RETENTION_DAYS go (on TimescaleDB its policy drops whole chunks first). */
+  private async sweepRetention(): Promise<void> {
+    const days = this.config.RETENTION_DAYS;
+    const r = await this.pool.query(`DELETE FROM reading WHERE time < now() - make_interval(days => $1)`, [days]);
+    await this.pool.query(`DELETE FROM event WHERE time < now() - make_interval(days => $1)`, [days]);
+    await this.pool.query(`DELETE FROM dead_letter WHERE received_at < now() - interval '90 days'`);
+    if (r.rowCount) this.log.info({ deleted: r.rowCount }, 'retention sweep');
+  }
+
+  private every(ms: number, fn: () => Promise<void>): void {
+    const t = setInterval(() => {
+      fn().catch((err: unknown) => this.log.warn({ err: String(err) }, 'periodic task failed'));
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+}

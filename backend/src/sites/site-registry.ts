@@ -1,0 +1,42 @@
+import type { SiteKind } from '@tidewatch/contracts';
+import type pg from 'pg';
+import type { SiteRef } from '../ingest/message-parser.js';
+
+export interface SiteMeta extends SiteRef {
+  name_zh: string;
+  name_en: string;
+  lat: number;
+  lon: number;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The active sites, in memory, for the ingest hot path and the live push. Reloaded when
+ * an admin changes a site, and periodically so that several hub instances converge.
+ */
+export class SiteRegistry {
+  private byId = new Map<string, SiteMeta>();
+  private byKeyMap = new Map<number, SiteMeta>();
+
+  async load(pool: pg.Pool): Promise<void> {
+    const { rows } = await pool.query<SiteMeta>(
+      `SELECT key, id, kind, name_zh, name_en, lat, lon, params FROM site WHERE retired_at IS NULL ORDER BY id`,
+    );
+    this.byId = new Map(rows.map((r) => [r.id, r]));
+    this.byKeyMap = new Map(rows.map((r) => [r.key, r]));
+  }
+
+  lookup = (id: string): SiteMeta | undefined => this.byId.get(id);
+
+  byKey(key: number): SiteMeta | undefined {
+    return this.byKeyMap.get(key);
+  }
+
+  all(): SiteMeta[] {
+    return [...this.byId.values()];
+  }
+
+  ofKind(kind: SiteKind): SiteMeta[] {
+    return this.all().filter((s) => s.kind === kind);
+  }
+}

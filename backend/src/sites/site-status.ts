@@ -1,0 +1,22 @@
+import { NOMINAL_INTERVAL_S, type SiteKind, type SiteStatus } from '@tidewatch/contracts';
+
+export interface Liveness {
+  kind: SiteKind;
+  online: boolean;
+  statusAtMs: number | null;
+  lastSeenMs: number | null;
+}
+
+/** A site is silent after three of its nominal reporting intervals without data. */
+export const SILENCE_INTERVALS = 3;
+
+/**
+ * Map status from liveness alone: `offline` when the device said so (and sent nothing
+ * since) or has been silent too long, else `normal`. Alerts raise it to warning or alarm.
+ */
+export function livenessStatus(s: Liveness, nowMs: number): SiteStatus {
+  if (s.lastSeenMs === null) return 'offline';
+  const saidOffline = !s.online && s.statusAtMs !== null && s.statusAtMs >= s.lastSeenMs;
+  const silent = nowMs - s.lastSeenMs > SILENCE_INTERVALS * NOMINAL_INTERVAL_S[s.kind] * 1000;
+  return saidOffline || silent ? 'offline' : 'normal';
+}

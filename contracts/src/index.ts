@@ -1,0 +1,4 @@
+export * from './metrics.js';
+export * from './payloads.js';
+export * from './topics.js';
+export * from './live.js';

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { SITE_KINDS, type SiteKind } from './metrics.js';
+
+/** Status of a site as shown on the map (SPEC §3 `/api/sites`). */
+export const SITE_STATUSES = ['normal', 'warning', 'alarm', 'offline'] as const;
+export type SiteStatus = (typeof SITE_STATUSES)[number];
+
+export interface LatestValue {
+  value: number;
+  /** ISO-8601 UTC time of the reading. */
+  t: string;
+}
+
+/** A site with its newest values, as `/api/sites` lists it and the `site` event pushes it. */
+export interface SiteSnapshot {
+  id: string;
+  kind: SiteKind;
+  name_zh: string;
+  name_en: string;
+  lat: number;
+  lon: number;
+  status: SiteStatus;
+  online: boolean;
+  last_seen: string | null;
+  latest: Record<string, LatestValue>;
+}
+
+/** Client → hub: receive only these kinds and/or sites (empty both: everything). */
+export const subscribeSchema = z
+  .object({
+    kinds: z.array(z.enum(SITE_KINDS)).max(SITE_KINDS.length).optional(),
+    sites: z.array(z.string().max(63)).max(5000).optional(),
+  })
+  .strict();
+export type SubscribeRequest = z.infer<typeof subscribeSchema>;
+
+export interface ServerToClientEvents {
+  site: (site: SiteSnapshot) => void;
+  alert: (alert: Record<string, unknown>) => void;
+  aqi: (aqi: Record<string, unknown>) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (req: SubscribeRequest, ack?: (res: { ok: boolean; error?: string }) => void) => void;
+}
+
+export const LIVE_NAMESPACE = '/live';

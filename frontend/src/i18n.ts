@@ -1,0 +1,43 @@
+/** Interface words, Chinese first. The full dashboard moves these into vue-i18n. */
+export const MESSAGES = {
+  zh: {
+    title: '潮汐守望 · 高新区环境与安全监测',
+    login: '登录',
+    username: '用户名',
+    password: '密码',
+    logout: '退出',
+    sites: '监测点',
+    kind: '类型',
+    status: '状态',
+    lastSeen: '最近数据',
+    values: '最新数值',
+    live: '实时连接',
+    offlineLink: '连接中断',
+    loginFailed: '用户名或密码错误',
+    normal: '正常',
+    warning: '预警',
+    alarm: '报警',
+    offline: '离线',
+  },
+  en: {
+    title: 'Tidewatch · Hi-tech Zone environment & safety',
+    login: 'Log in',
+    username: 'Username',
+    password: 'Password',
+    logout: 'Log out',
+    sites: 'Sites',
+    kind: 'Kind',
+    status: 'Status',
+    lastSeen: 'Last data',
+    values: 'Newest values',
+    live: 'Live',
+    offlineLink: 'Disconnected',
+    loginFailed: 'Wrong username or password',
+    normal: 'Normal',
+    warning: 'Warning',
+    alarm: 'Alarm',
+    offline: 'Offline',
+  },
+} as const;
+export type Lang = keyof typeof MESSAGES;
+export type MessageKey = keyof (typeof MESSAGES)['zh'];
