@@ -157,6 +157,8 @@ function parseEvent(site: SiteRef, json: unknown, ctx: ParseContext): ParsedMess
   }
   const checked = EVENT_DATA_SCHEMAS[type].safeParse(data);
   if (!checked.success) return rejectOnly(site, 'invalid_event', `${type}: ${summarizeZod(checked.error.issues)}`);
+  // PostgreSQL's jsonb cannot hold a NUL character; refuse it here rather than fail the batch.
+  if (JSON.stringify(checked.data).includes('\\u0000')) return rejectOnly(site, 'invalid_event', `${type}: text contains a NUL character`);
   const timeMs = resolveTimestamp(ts, ctx);
   if (typeof timeMs === 'string') return rejectOnly(site, 'bad_timestamp', timeMs);
   return {

@@ -1,0 +1,96 @@
+import net from 'node:net';
+import { Aedes } from 'aedes';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeferredPuback } from './deferred-puback.js';
+
+/** A real broker in-process, so the test sees exactly when each PUBACK reaches it. */
+async function startBroker(): Promise<{ broker: Aedes; server: net.Server; url: string; acks: number[] }> {
+  const broker = await Aedes.createBroker();
+  const acks: number[] = [];
+  broker.on('ack', (packet, client) => {
+    if (client?.id === 'hub-under-test' && packet && 'payload' in packet) acks.push(Number(String(packet.payload)));
+  });
+  const server = net.createServer(broker.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  return { broker, server, url: `mqtt://127.0.0.1:${port}`, acks };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('DeferredPuback', () => {
+  it('sends no acknowledgement before its commit, and each one after it', async () => {
+    const { broker, server, url, acks } = await startBroker();
+    cleanups.push(async () => {
+      await new Promise<void>((r) => broker.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+    });
+    const sub = mqtt.connect(url, { clientId: 'hub-under-test', clean: false });
+    const adapter = new DeferredPuback(sub);
+    const commits = new Map<number, () => void>();
+    let handled = 0;
+    sub.handleMessage = (packet, done) => {
+      commits.set(Number(String(packet.payload)), adapter.hold(packet.messageId!));
+      handled++;
+      done();
+    };
+    await new Promise<void>((r) => sub.once('connect', () => r()));
+    await sub.subscribeAsync('t/#', { qos: 1 });
+    cleanups.push(() => sub.endAsync(true));
+
+    const pub = await mqtt.connectAsync(url, { clientId: 'device' });
+    cleanups.push(() => pub.endAsync());
+    for (let i = 0; i < 50; i++) await pub.publishAsync('t/x', String(i), { qos: 1 });
+    await expect.poll(() => handled).toBe(50);
+    // All 50 were handed over without waiting for any commit…
+    await new Promise((r) => setTimeout(r, 200));
+    // …and not one acknowledgement left before its commit.
+    expect(acks).toEqual([]);
+    expect(adapter.size).toBe(50);
+
+    for (let i = 0; i < 50; i += 2) commits.get(i)!();
+    await expect.poll(() => acks.length).toBe(25);
+    expect(acks.every((n) => n % 2 === 0)).toBe(true);
+    for (let i = 1; i < 50; i += 2) commits.get(i)!();
+    await expect.poll(() => acks.length).toBe(50);
+  });
+
+  it('drops held acknowledgements when the connection is lost; the broker redelivers', async () => {
+    const { broker, server, url, acks } = await startBroker();
+    cleanups.push(async () => {
+      await new Promise<void>((r) => broker.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+    });
+    const sub = mqtt.connect(url, { clientId: 'hub-under-test', clean: false, reconnectPeriod: 100 });
+    const adapter = new DeferredPuback(sub);
+    const seen: number[] = [];
+    const commits: (() => void)[] = [];
+    sub.handleMessage = (packet, done) => {
+      seen.push(Number(String(packet.payload)));
+      commits.push(adapter.hold(packet.messageId!));
+      done();
+    };
+    await new Promise<void>((r) => sub.once('connect', () => r()));
+    await sub.subscribeAsync('t/#', { qos: 1 });
+    cleanups.push(() => sub.endAsync(true));
+    const pub = await mqtt.connectAsync(url, { clientId: 'device' });
+    cleanups.push(() => pub.endAsync());
+    for (let i = 0; i < 5; i++) await pub.publishAsync('t/x', String(i), { qos: 1 });
+    await expect.poll(() => seen.length).toBe(5);
+
+    // Cut the connection under the client; commits that finish later must not ack on the new one.
+    const early = commits.splice(0);
+    sub.stream.destroy();
+    await new Promise<void>((r) => sub.once('connect', () => r()));
+    for (const c of early) c();
+    await expect.poll(() => seen.length).toBe(10); // redelivered
+    expect(acks).toEqual([]);
+    for (const c of commits) c();
+    await expect.poll(() => acks.length).toBe(5);
+    expect(acks.sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+});

@@ -1,0 +1,174 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import pg from 'pg';
+import { freeLoopbackPort } from '../src/common/net.js';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+export const ADMIN_PASSWORD = 'integration-admin-pw';
+
+/**
+ * Where the integration tests run: against DATABASE_URL / MQTT_URL when set (a fresh
+ * database per test file on that server, a unique MQTT session), else the hub's own
+ * embedded PostgreSQL and broker.
+ */
+export interface TestEnv {
+  env: NodeJS.ProcessEnv;
+  /** URL of the broker devices publish to. */
+  mqttUrl: string;
+  httpUrl: string;
+  /** Connection to the hub's database, for checking what was stored (null until the hub started). */
+  dbUrl: () => string;
+  cleanup(): Promise<void>;
+}
+
+export async function makeTestEnv(): Promise<TestEnv> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tidewatch-test-'));
+  const httpPort = await freeLoopbackPort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(httpPort),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_PASSWORD,
+    SIMULATE: 'false',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+  };
+  let dbName: string | null = null;
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    dbName = `tidewatch_test_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: external });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const u = new URL(external);
+    u.pathname = `/${dbName}`;
+    env.DATABASE_URL = u.toString();
+  }
+  let mqttUrl: string;
+  const clientId = `tidewatch-test-${randomBytes(4).toString('hex')}`;
+  if (process.env.MQTT_URL) {
+    mqttUrl = process.env.MQTT_URL;
+    env.MQTT_URL = mqttUrl;
+    env.MQTT_CLIENT_ID = clientId;
+  } else {
+    const port = await freeLoopbackPort();
+    env.MQTT_PORT = String(port);
+    env.MQTT_HOST = '127.0.0.1';
+    mqttUrl = `mqtt://127.0.0.1:${port}`;
+  }
+  return {
+    env,
+    mqttUrl,
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    dbUrl: () => env.DATABASE_URL ?? embeddedUrl(dataDir),
+    async cleanup() {
+      if (process.env.MQTT_URL) {
+        // End the hub's persistent session so the broker stops queueing for it.
+        const c = await mqtt.connectAsync(mqttUrl, { clientId, clean: true, protocolVersion: 5 });
+        await c.endAsync();
+      }
+      if (external && dbName) {
+        const admin = new pg.Client({ connectionString: external });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        await admin.end();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The embedded database's URL, from the port in its pid file and the kept password. */
+function embeddedUrl(dataDir: string): string {
+  // Line 4 of postmaster.pid holds the port.
+  const port = readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3];
+  const password = readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/tidewatch`;
+}
+
+export interface Hub {
+  proc: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/** Starts the built hub as its own process and waits until /api/health says ok. */
+export async function startHub(t: TestEnv, extraEnv: NodeJS.ProcessEnv = {}): Promise<Hub> {
+  const proc = spawn(process.execPath, [MAIN], { env: { ...t.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`hub exited during start:\n${out}`);
+    try {
+      const res = await fetch(`${t.httpUrl}/api/health`);
+      if (res.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`hub not healthy in time:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    proc,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export async function login(t: TestEnv, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+  const res = await fetch(`${t.httpUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw new Error(`login failed: ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export async function api<T>(t: TestEnv, token: string, pathAndQuery: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${t.httpUrl}${pathAndQuery}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export async function withDb<T>(t: TestEnv, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: t.dbUrl() });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Polls until `fn` returns true or the time is up. */
+export async function waitFor(fn: () => Promise<boolean>, ms = 60_000, what = 'condition'): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
