@@ -47,7 +47,7 @@ export class Runtime {
     } catch (err) {
       const e = err as { code?: string; message?: string };
       if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === '28P01' || e.code === '3D000' || e.code === '28000') {
-        throw new Error(`cannot reach PostgreSQL (${e.code}: ${e.message}); check DATABASE_URL, or unset it to run the embedded database`);
+        throw new Error(`cannot reach PostgreSQL (${e.code}: ${e.message}); check DATABASE_URL, or unset it to run the embedded database`, { cause: err });
       }
       throw err;
     }

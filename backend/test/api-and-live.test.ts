@@ -110,7 +110,7 @@ describe('HTTP API', () => {
     const dev = await mqtt.connectAsync(t.mqttUrl, { username: creds.username, password: creds.password, reconnectPeriod: 0 });
     await dev.publishAsync(siteTopic('ebike-hekou', 'telemetry'), JSON.stringify({ values: { temp_c: 21 } }), { qos: 1 });
     // Publishing as another site is refused: the broker drops the connection.
-    const closed = new Promise<void>((r) => dev.once('close', () => r()));
+    const closed = new Promise<void>((resolve) => dev.once('close', () => resolve()));
     dev.publish(siteTopic('ebike-lingshui', 'telemetry'), JSON.stringify({ values: { temp_c: 99 } }), { qos: 1 });
     await closed;
     await dev.endAsync(true);
@@ -128,7 +128,7 @@ describe('live push on /live', () => {
 
   it('refuses a socket without a valid token', async () => {
     const s = connect('bad');
-    const err = await new Promise<Error>((r) => s.once('connect_error', r));
+    const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));
     expect(err.message).toMatch(/unauthorized/);
     s.close();
   });
@@ -147,7 +147,7 @@ describe('live push on /live', () => {
 
   it('sends only subscribed kinds after subscribe, and refuses a malformed subscription', async () => {
     const s = connect(admin);
-    await new Promise<void>((r) => s.once('connect', () => r()));
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
     const bad = await s.emitWithAck('subscribe', { kinds: ['volcano'] });
     expect(bad.ok).toBe(false);
     const ok = await s.emitWithAck('subscribe', { kinds: ['river'] });
@@ -157,7 +157,7 @@ describe('live push on /live', () => {
     await publish(siteTopic('gas-hekou-riser', 'telemetry'), { values: { ch4_lel_pct: 1 } });
     await publish(siteTopic('river-lingshuihe-mouth', 'telemetry'), { values: { do_mgl: 6 } });
     await waitFor(async () => ids.includes('river-lingshuihe-mouth'), 10_000, 'river update');
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(ids.every((id) => id.startsWith('river-'))).toBe(true);
     s.close();
   });

@@ -107,7 +107,7 @@ export async function startHub(t: TestEnv, extraEnv: NodeJS.ProcessEnv = {}): Pr
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`hub exited during start:\n${out}`);
@@ -118,7 +118,7 @@ export async function startHub(t: TestEnv, extraEnv: NodeJS.ProcessEnv = {}): Pr
       /* not listening yet */
     }
     if (Date.now() > deadline) throw new Error(`hub not healthy in time:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
     proc,
@@ -168,7 +168,7 @@ export async function waitFor(fn: () => Promise<boolean>, ms = 60_000, what = 'c
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`timed out waiting for ${what}`);
 }

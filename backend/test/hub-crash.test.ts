@@ -23,7 +23,7 @@ describe('crash safety', () => {
     const start = Date.now() - 3 * 3_600_000;
     // A device-like publisher: QoS 1, keeps unacknowledged messages and resends them after reconnecting.
     const pub = mqtt.connect(t.mqttUrl, { clientId: `crash-${Date.now()}`, clean: false, reconnectPeriod: 200 });
-    await new Promise<void>((r) => pub.once('connect', () => r()));
+    await new Promise<void>((resolve) => pub.once('connect', () => resolve()));
     let sent = 0;
     const acked: Promise<unknown>[] = [];
     const stored = (): Promise<number> =>
@@ -39,7 +39,7 @@ describe('crash safety', () => {
         // A steady stream (about 200 messages a second), as devices send, not one burst: a
         // broker queues a bounded number of messages for the stopped hub (Mosquitto's
         // max_queued_messages defaults to 1000; docker/mosquitto/mosquitto.conf raises it).
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
 
@@ -52,7 +52,7 @@ describe('crash safety', () => {
     await Promise.all(acked);
     expect(sent).toBe(PER_SITE * SITES.length);
     await waitFor(async () => (await stored()) >= PER_SITE * SITES.length * 2, 90_000, 'every reading after the restart');
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(atKill).toBeLessThan(PER_SITE * SITES.length * 2);
     expect(await stored()).toBe(PER_SITE * SITES.length * 2);
     await withDb(t, async (c) => {

@@ -47,7 +47,7 @@ describe('ingestion through a real broker into PostgreSQL', () => {
         return r.rows[0]!.n;
       });
     await waitFor(async () => (await count()) >= TIMES * METRICS.length, 60_000, '10,000 readings');
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await count()).toBe(TIMES * METRICS.length);
 
     await withDb(t, async (c) => {

@@ -12,7 +12,7 @@ async function startBroker(): Promise<{ broker: Aedes; server: net.Server; url: 
     if (client?.id === 'hub-under-test' && packet && 'payload' in packet) acks.push(Number(String(packet.payload)));
   });
   const server = net.createServer(broker.handle);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as net.AddressInfo).port;
   return { broker, server, url: `mqtt://127.0.0.1:${port}`, acks };
 }
@@ -26,8 +26,8 @@ describe('DeferredPuback', () => {
   it('sends no acknowledgement before its commit, and each one after it', async () => {
     const { broker, server, url, acks } = await startBroker();
     cleanups.push(async () => {
-      await new Promise<void>((r) => broker.close(() => r()));
-      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     });
     const sub = mqtt.connect(url, { clientId: 'hub-under-test', clean: false });
     const adapter = new DeferredPuback(sub);
@@ -38,7 +38,7 @@ describe('DeferredPuback', () => {
       handled++;
       done();
     };
-    await new Promise<void>((r) => sub.once('connect', () => r()));
+    await new Promise<void>((resolve) => sub.once('connect', () => resolve()));
     await sub.subscribeAsync('t/#', { qos: 1 });
     cleanups.push(() => sub.endAsync(true));
 
@@ -47,7 +47,7 @@ describe('DeferredPuback', () => {
     for (let i = 0; i < 50; i++) await pub.publishAsync('t/x', String(i), { qos: 1 });
     await expect.poll(() => handled).toBe(50);
     // All 50 were handed over without waiting for any commit…
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((resolve) => setTimeout(resolve, 200));
     // …and not one acknowledgement left before its commit.
     expect(acks).toEqual([]);
     expect(adapter.size).toBe(50);
@@ -62,8 +62,8 @@ describe('DeferredPuback', () => {
   it('drops held acknowledgements when the connection is lost; the broker redelivers', async () => {
     const { broker, server, url, acks } = await startBroker();
     cleanups.push(async () => {
-      await new Promise<void>((r) => broker.close(() => r()));
-      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     });
     const sub = mqtt.connect(url, { clientId: 'hub-under-test', clean: false, reconnectPeriod: 100 });
     const adapter = new DeferredPuback(sub);
@@ -74,7 +74,7 @@ describe('DeferredPuback', () => {
       commits.push(adapter.hold(packet.messageId!));
       done();
     };
-    await new Promise<void>((r) => sub.once('connect', () => r()));
+    await new Promise<void>((resolve) => sub.once('connect', () => resolve()));
     await sub.subscribeAsync('t/#', { qos: 1 });
     cleanups.push(() => sub.endAsync(true));
     const pub = await mqtt.connectAsync(url, { clientId: 'device' });
@@ -85,7 +85,7 @@ describe('DeferredPuback', () => {
     // Cut the connection under the client; commits that finish later must not ack on the new one.
     const early = commits.splice(0);
     sub.stream.destroy();
-    await new Promise<void>((r) => sub.once('connect', () => r()));
+    await new Promise<void>((resolve) => sub.once('connect', () => resolve()));
     for (const c of early) c();
     await expect.poll(() => seen.length).toBe(10); // redelivered
     expect(acks).toEqual([]);

@@ -89,7 +89,7 @@ export class EmbeddedBroker {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-    await new Promise<void>((r) => (this.broker ? this.broker.close(() => r()) : r()));
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));
   }
 }

@@ -27,7 +27,7 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return !isAlive(pid);
 }
@@ -90,7 +90,7 @@ export async function startEmbeddedPostgres(dataRoot: string, log: Logger): Prom
   try {
     await server.start();
   } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start in ${dataDir} (${String(err ?? 'exited early')}); set DATABASE_URL to use an external database`);
+    throw new Error(`embedded PostgreSQL did not start in ${dataDir} (${String(err ?? 'exited early')}); set DATABASE_URL to use an external database`, { cause: err });
   }
   const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -42,7 +42,7 @@ export class HealthController {
     try {
       return await Promise.race([
         this.pool.query('SELECT 1').then(() => true),
-        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), DB_PROBE_TIMEOUT_MS))),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), DB_PROBE_TIMEOUT_MS))),
       ]);
     } catch {
       return false;

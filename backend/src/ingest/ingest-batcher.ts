@@ -82,7 +82,7 @@ export class IngestBatcher {
     this.closed = true;
     this.kick();
     while (this.queue.length > 0 || this.activeWriters > 0) {
-      await new Promise<void>((r) => this.idleWaiters.push(r));
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }
 
@@ -153,7 +153,7 @@ export class IngestBatcher {
       } catch (err) {
         if (!isTransientDbError(err)) throw err;
         this.opts.onRetry(err, attempt, delay);
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, MAX_BACKOFF_MS);
       }
     }

@@ -116,10 +116,10 @@ export class IngestService {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       this.batcher.drain(),
-      new Promise<void>((r) => {
+      new Promise<void>((resolve) => {
         timer = setTimeout(() => {
           this.log.warn({ pending: this.batcher.pendingItems }, 'ingest did not drain in time; the broker will redeliver');
-          r();
+          resolve();
         }, timeoutMs);
       }),
     ]);
