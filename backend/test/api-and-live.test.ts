@@ -2,7 +2,7 @@ import { siteTopic, type SiteSnapshot } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, login, makeTestEnv, startHub, waitFor, type Hub, type TestEnv } from './harness.js';
+import { api, login, makeTestEnv, startHub, waitFor, type Hub, type TestEnv } from '../src/dev/hub-process.js';
 
 let t: TestEnv;
 let hub: Hub;

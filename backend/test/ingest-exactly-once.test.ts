@@ -1,7 +1,7 @@
 import { metricFor, siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestEnv, startHub, waitFor, withDb, type Hub, type TestEnv } from './harness.js';
+import { makeTestEnv, startHub, waitFor, withDb, type Hub, type TestEnv } from '../src/dev/hub-process.js';
 
 const SITE = 'air-lingshui';
 const METRICS = ['pm25', 'pm10', 'so2', 'no2', 'co', 'o3', 'temp_c', 'humidity_pct', 'wind_speed_ms', 'wind_dir_deg'];

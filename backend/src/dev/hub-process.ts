@@ -1,3 +1,7 @@
+/**
+ * Runs the built hub as a child process against real services, for the integration tests
+ * and the benchmark.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -6,9 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import pg from 'pg';
-import { freeLoopbackPort } from '../src/common/net.js';
+import { freeLoopbackPort } from '../common/net.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 export const ADMIN_PASSWORD = 'integration-admin-pw';
 
 /**
