@@ -39,5 +39,19 @@ export const MESSAGES = {
     offline: 'Offline',
   },
 } as const;
+export const KIND_NAMES: Record<string, { zh: string; en: string }> = {
+  air: { zh: '空气质量', en: 'Air quality' },
+  pump_station: { zh: '污水泵站', en: 'Pump station' },
+  wwtp: { zh: '污水处理厂', en: 'Wastewater plant' },
+  river: { zh: '河流断面', en: 'River section' },
+  seawater: { zh: '近岸海域', en: 'Near-shore sea' },
+  gas_point: { zh: '燃气安全', en: 'Gas safety' },
+  fishing_port: { zh: '渔港', en: 'Fishing port' },
+  ebike_charging: { zh: '电动车充电棚', en: 'E-bike charging' },
+};
+
+/** Days and times are shown in the district's time zone, wherever the browser is. */
+export const DISTRICT_TZ = 'Asia/Shanghai';
+
 export type Lang = keyof typeof MESSAGES;
 export type MessageKey = keyof (typeof MESSAGES)['zh'];
