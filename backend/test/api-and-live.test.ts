@@ -1,68 +1,61 @@
 import { siteTopic, type SiteSnapshot } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, login, makeTestEnv, startHub, waitFor, type Hub, type TestEnv } from '../src/dev/hub-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, login, waitFor } from '../src/dev/hub-process.js';
+import { useHub } from './use-hub.js';
 
-let t: TestEnv;
-let hub: Hub;
+const ctx = useHub();
 let admin: string;
-
 beforeAll(async () => {
-  t = await makeTestEnv();
-  hub = await startHub(t);
-  admin = await login(t);
-});
-afterAll(async () => {
-  await hub?.stop();
-  await t?.cleanup();
+  admin = await login(ctx.t);
 });
 
 async function publish(topic: string, payload: unknown): Promise<void> {
-  const c = await mqtt.connectAsync(t.mqttUrl, { clientId: `api-test-${Math.random().toString(36).slice(2)}` });
+  const c = await mqtt.connectAsync(ctx.t.mqttUrl, { clientId: `api-test-${Math.random().toString(36).slice(2)}` });
   await c.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
   await c.endAsync();
 }
 
 describe('HTTP API', () => {
   it('answers health and metrics without login, everything else only with a token', async () => {
-    const health = await fetch(`${t.httpUrl}/api/health`);
+    const health = await fetch(`${ctx.t.httpUrl}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', db: 'up', mqtt: 'up' });
-    expect((await fetch(`${t.httpUrl}/metrics`)).status).toBe(200);
-    expect((await fetch(`${t.httpUrl}/api/sites`)).status).toBe(401);
-    expect((await api(t, 'forged.token.here', '/api/sites')).status).toBe(401);
-    const wrong = await fetch(`${t.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'nope' }) });
+    expect((await fetch(`${ctx.t.httpUrl}/metrics`)).status).toBe(200);
+    expect((await fetch(`${ctx.t.httpUrl}/api/sites`)).status).toBe(401);
+    expect((await api(ctx.t, 'forged.token.here', '/api/sites')).status).toBe(401);
+    const wrong = await fetch(`${ctx.t.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'nope' }) });
     expect(wrong.status).toBe(401);
   });
 
   it('serves the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${t.httpUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${ctx.t.httpUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/sites', '/api/sites/{id}/series', '/api/auth/login']));
   });
 
   it('enforces roles: a viewer reads but cannot manage users, sites or dead letters', async () => {
-    const created = await api<{ username: string; role: string }>(t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-viewer', password: 'viewer-password-1', role: 'viewer' }) });
+    const created = await api<{ username: string; role: string }>(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-viewer', password: 'viewer-password-1', role: 'viewer' }) });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ username: 'duty-viewer', role: 'viewer' });
-    expect((await api(t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-viewer', password: 'viewer-password-1', role: 'viewer' }) })).status).toBe(409);
-    const viewer = await login(t, 'duty-viewer', 'viewer-password-1');
-    expect((await api<unknown[]>(t, viewer, '/api/sites')).body).toHaveLength(32);
-    expect((await api(t, viewer, '/api/users')).status).toBe(403);
-    expect((await api(t, viewer, '/api/dead-letters')).status).toBe(403);
-    expect((await api(t, viewer, '/api/sites/air-hekou', { method: 'DELETE' })).status).toBe(403);
+    expect((await api(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-viewer', password: 'viewer-password-1', role: 'viewer' }) })).status).toBe(409);
+    const viewer = await login(ctx.t, 'duty-viewer', 'viewer-password-1');
+    expect((await api<unknown[]>(ctx.t, viewer, '/api/sites')).body).toHaveLength(32);
+    expect((await api(ctx.t, viewer, '/api/users')).status).toBe(403);
+    expect((await api(ctx.t, viewer, '/api/dead-letters')).status).toBe(403);
+    expect((await api(ctx.t, viewer, '/api/sites/air-hekou', { method: 'DELETE' })).status).toBe(403);
   });
 
   it('refuses malformed requests with 400 and a reason', async () => {
-    const short = await api<{ message: unknown }>(t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'x', password: 'short', role: 'boss' }) });
+    const short = await api<{ message: unknown }>(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'x', password: 'short', role: 'boss' }) });
     expect(short.status).toBe(400);
-    expect((await api(t, admin, '/api/sites?kind=volcano')).status).toBe(400);
-    expect((await api(t, admin, '/api/sites/air-hekou/series?metric=pm25&bucket=2h')).status).toBe(400);
-    expect((await api(t, admin, '/api/sites/air-hekou/series?metric=ch4_lel_pct')).status).toBe(400);
-    expect((await api(t, admin, '/api/sites/air-hekou/series?metric=pm25&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z')).status).toBe(400);
-    expect((await api(t, admin, '/api/sites/NOT_A_SITE')).status).toBe(400);
-    expect((await api(t, admin, '/api/sites/air-atlantis')).status).toBe(404);
-    const notJson = await fetch(`${t.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
+    expect((await api(ctx.t, admin, '/api/sites?kind=volcano')).status).toBe(400);
+    expect((await api(ctx.t, admin, '/api/sites/air-hekou/series?metric=pm25&bucket=2h')).status).toBe(400);
+    expect((await api(ctx.t, admin, '/api/sites/air-hekou/series?metric=ch4_lel_pct')).status).toBe(400);
+    expect((await api(ctx.t, admin, '/api/sites/air-hekou/series?metric=pm25&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z')).status).toBe(400);
+    expect((await api(ctx.t, admin, '/api/sites/NOT_A_SITE')).status).toBe(400);
+    expect((await api(ctx.t, admin, '/api/sites/air-atlantis')).status).toBe(404);
+    const notJson = await fetch(`${ctx.t.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
     expect(notJson.status).toBe(400);
   });
 
@@ -73,57 +66,57 @@ describe('HTTP API', () => {
     await publish(siteTopic('air-caidaling', 'telemetry'), { readings });
     const q = `from=${new Date(hour0).toISOString()}&to=${new Date(hour0 + 2 * 3_600_000).toISOString()}`;
     const path = (bucket: string): string => `/api/sites/air-caidaling/series?metric=pm25&${q}&bucket=${bucket}`;
-    await waitFor(async () => (await api<unknown[]>(t, admin, path('raw'))).body.length === 120, 20_000, 'raw series');
-    const fiveMin = (await api<{ t: string; avg: number; n: number }[]>(t, admin, path('5m'))).body;
+    await waitFor(async () => (await api<unknown[]>(ctx.t, admin, path('raw'))).body.length === 120, 20_000, 'raw series');
+    const fiveMin = (await api<{ t: string; avg: number; n: number }[]>(ctx.t, admin, path('5m'))).body;
     expect(fiveMin).toHaveLength(24);
     expect(fiveMin[0]).toEqual({ t: new Date(hour0).toISOString(), avg: 2, min: 0, max: 4, n: 5 });
-    const hourly = (await api<{ t: string; avg: number; min: number; max: number; n: number }[]>(t, admin, path('1h'))).body;
+    const hourly = (await api<{ t: string; avg: number; min: number; max: number; n: number }[]>(ctx.t, admin, path('1h'))).body;
     expect(hourly).toEqual([
       { t: new Date(hour0).toISOString(), avg: 29.5, min: 0, max: 59, n: 60 },
       { t: new Date(hour0 + 3_600_000).toISOString(), avg: 89.5, min: 60, max: 119, n: 60 },
     ]);
-    const daily = (await api<{ n: number }[]>(t, admin, `/api/sites/air-caidaling/series?metric=pm25&from=${new Date(hour0 - 2 * 86_400_000).toISOString()}&bucket=1d`)).body;
+    const daily = (await api<{ n: number }[]>(ctx.t, admin, `/api/sites/air-caidaling/series?metric=pm25&from=${new Date(hour0 - 2 * 86_400_000).toISOString()}&bucket=1d`)).body;
     expect(daily.reduce((s, d) => s + d.n, 0)).toBe(120);
   });
 
   it('lets an admin add, change and retire a site; a retired site is refused at ingest', async () => {
     const site = { id: 'air-test-new', kind: 'air', name_zh: '测试空气站', name_en: 'Test air station', lat: 38.86, lon: 121.5 };
-    expect((await api(t, admin, '/api/sites', { method: 'POST', body: JSON.stringify(site) })).status).toBe(201);
-    expect((await api(t, admin, '/api/sites', { method: 'POST', body: JSON.stringify(site) })).status).toBe(409);
+    expect((await api(ctx.t, admin, '/api/sites', { method: 'POST', body: JSON.stringify(site) })).status).toBe(201);
+    expect((await api(ctx.t, admin, '/api/sites', { method: 'POST', body: JSON.stringify(site) })).status).toBe(409);
     await publish(siteTopic('air-test-new', 'telemetry'), { values: { pm25: 42 } });
-    await waitFor(async () => (await api<{ latest: Record<string, { value: number }> }>(t, admin, '/api/sites/air-test-new')).body.latest.pm25?.value === 42, 20_000, 'new site reading');
-    const changed = await api<{ name_en: string }>(t, admin, '/api/sites/air-test-new', { method: 'PUT', body: JSON.stringify({ name_en: 'Renamed station' }) });
+    await waitFor(async () => (await api<{ latest: Record<string, { value: number }> }>(ctx.t, admin, '/api/sites/air-test-new')).body.latest.pm25?.value === 42, 20_000, 'new site reading');
+    const changed = await api<{ name_en: string }>(ctx.t, admin, '/api/sites/air-test-new', { method: 'PUT', body: JSON.stringify({ name_en: 'Renamed station' }) });
     expect(changed.body.name_en).toBe('Renamed station');
-    expect((await api(t, admin, '/api/sites/air-test-new', { method: 'DELETE' })).status).toBe(204);
-    expect((await api(t, admin, '/api/sites/air-test-new')).status).toBe(404);
+    expect((await api(ctx.t, admin, '/api/sites/air-test-new', { method: 'DELETE' })).status).toBe(204);
+    expect((await api(ctx.t, admin, '/api/sites/air-test-new')).status).toBe(404);
     await publish(siteTopic('air-test-new', 'telemetry'), { values: { pm25: 43 } });
     await waitFor(async () => {
-      const letters = (await api<{ topic: string; reason: string }[]>(t, admin, '/api/dead-letters')).body;
+      const letters = (await api<{ topic: string; reason: string }[]>(ctx.t, admin, '/api/dead-letters')).body;
       return letters.some((l) => l.topic.includes('air-test-new') && l.reason === 'unknown_site');
     }, 20_000, 'retired site rejected');
   });
 
   it.skipIf(Boolean(process.env.MQTT_URL))('issues device credentials that the embedded broker checks', async () => {
-    const creds = (await api<{ username: string; password: string }>(t, admin, '/api/sites/ebike-hekou/credentials', { method: 'POST' })).body;
+    const creds = (await api<{ username: string; password: string }>(ctx.t, admin, '/api/sites/ebike-hekou/credentials', { method: 'POST' })).body;
     expect(creds.username).toBe('ebike-hekou');
-    await expect(mqtt.connectAsync(t.mqttUrl, { username: 'ebike-hekou', password: 'wrong', reconnectPeriod: 0 })).rejects.toThrow();
-    const dev = await mqtt.connectAsync(t.mqttUrl, { username: creds.username, password: creds.password, reconnectPeriod: 0 });
+    await expect(mqtt.connectAsync(ctx.t.mqttUrl, { username: 'ebike-hekou', password: 'wrong', reconnectPeriod: 0 })).rejects.toThrow();
+    const dev = await mqtt.connectAsync(ctx.t.mqttUrl, { username: creds.username, password: creds.password, reconnectPeriod: 0 });
     await dev.publishAsync(siteTopic('ebike-hekou', 'telemetry'), JSON.stringify({ values: { temp_c: 21 } }), { qos: 1 });
     // Publishing as another site is refused: the broker drops the connection.
     const closed = new Promise<void>((resolve) => dev.once('close', () => resolve()));
     dev.publish(siteTopic('ebike-lingshui', 'telemetry'), JSON.stringify({ values: { temp_c: 99 } }), { qos: 1 });
     await closed;
     await dev.endAsync(true);
-    const site = (await api<{ latest: Record<string, { value: number }> }>(t, admin, '/api/sites/ebike-hekou')).body;
+    const site = (await api<{ latest: Record<string, { value: number }> }>(ctx.t, admin, '/api/sites/ebike-hekou')).body;
     expect(site.latest.temp_c?.value).toBe(21);
-    const other = (await api<{ latest: Record<string, { value: number }> }>(t, admin, '/api/sites/ebike-lingshui')).body;
+    const other = (await api<{ latest: Record<string, { value: number }> }>(ctx.t, admin, '/api/sites/ebike-lingshui')).body;
     expect(other.latest.temp_c?.value).not.toBe(99);
   });
 });
 
 describe('live push on /live', () => {
   function connect(token?: string): Socket {
-    return io(`${t.httpUrl}/live`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false });
+    return io(`${ctx.t.httpUrl}/live`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false });
   }
 
   it('refuses a socket without a valid token', async () => {

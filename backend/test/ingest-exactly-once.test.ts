@@ -1,23 +1,14 @@
 import { metricFor, siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestEnv, startHub, waitFor, withDb, type Hub, type TestEnv } from '../src/dev/hub-process.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, withDb } from '../src/dev/hub-process.js';
+import { useHub } from './use-hub.js';
 
 const SITE = 'air-lingshui';
 const METRICS = ['pm25', 'pm10', 'so2', 'no2', 'co', 'o3', 'temp_c', 'humidity_pct', 'wind_speed_ms', 'wind_dir_deg'];
 const TIMES = 1000; // 1000 timestamps × 10 metrics = 10,000 readings
 
-let t: TestEnv;
-let hub: Hub;
-
-beforeAll(async () => {
-  t = await makeTestEnv();
-  hub = await startHub(t);
-});
-afterAll(async () => {
-  await hub?.stop();
-  await t?.cleanup();
-});
+const ctx = useHub();
 
 function values(i: number): Record<string, number> {
   return Object.fromEntries(METRICS.map((m, j) => [m, ((i * 7 + j * 13) % 50) + (j === 4 ? 0.5 : 1)]));
@@ -27,7 +18,7 @@ describe('ingestion through a real broker into PostgreSQL', () => {
   it('stores 10,000 QoS 1 readings exactly once despite duplicates and a buffered batch, with an exact hourly rollup', async () => {
     const start = Date.now() - 4 * 3_600_000;
     const ts = (i: number): number => start + i * 10_000; // every 10 s over ~2.8 hours
-    const pub = await mqtt.connectAsync(t.mqttUrl, { clientId: `exactly-once-${Date.now()}` });
+    const pub = await mqtt.connectAsync(ctx.t.mqttUrl, { clientId: `exactly-once-${Date.now()}` });
     const topic = siteTopic(SITE, 'telemetry');
     const sends: Promise<unknown>[] = [];
     // 700 single readings…
@@ -42,7 +33,7 @@ describe('ingestion through a real broker into PostgreSQL', () => {
     await pub.endAsync();
 
     const count = (): Promise<number> =>
-      withDb(t, async (c) => {
+      withDb(ctx.t, async (c) => {
         const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM reading r JOIN site s ON s.key = r.site_key WHERE s.id = $1`, [SITE]);
         return r.rows[0]!.n;
       });
@@ -50,7 +41,7 @@ describe('ingestion through a real broker into PostgreSQL', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await count()).toBe(TIMES * METRICS.length);
 
-    await withDb(t, async (c) => {
+    await withDb(ctx.t, async (c) => {
       const mismatches = await c.query(`
         WITH raw AS (
           SELECT site_key, metric_id, date_trunc('hour', time, 'UTC') AS hour, count(*)::int AS n,
@@ -71,7 +62,7 @@ describe('ingestion through a real broker into PostgreSQL', () => {
       expect(latest.rows[0]!.value).toBe(values(TIMES - 1).pm25);
     });
 
-    const metrics = await (await fetch(`${t.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${ctx.t.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/^tidewatch_readings_ingested_total 10000$/m);
     expect(metrics).toMatch(/^tidewatch_readings_duplicate_total 6000$/m);
   });

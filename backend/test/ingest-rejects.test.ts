@@ -1,19 +1,10 @@
 import { siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, login, makeTestEnv, startHub, waitFor, withDb, type Hub, type TestEnv } from '../src/dev/hub-process.js';
+import { describe, expect, it } from 'vitest';
+import { api, login, waitFor, withDb } from '../src/dev/hub-process.js';
+import { useHub } from './use-hub.js';
 
-let t: TestEnv;
-let hub: Hub;
-
-beforeAll(async () => {
-  t = await makeTestEnv();
-  hub = await startHub(t);
-});
-afterAll(async () => {
-  await hub?.stop();
-  await t?.cleanup();
-});
+const ctx = useHub();
 
 const now = (): number => Date.now();
 
@@ -37,7 +28,7 @@ const BAD: { name: string; topic: string; payload: string | Buffer; reason: stri
 
 describe('bad input', () => {
   it('lands every kind of bad input in dead letters while valid input keeps flowing', async () => {
-    const pub = await mqtt.connectAsync(t.mqttUrl, { clientId: `rejects-${Date.now()}` });
+    const pub = await mqtt.connectAsync(ctx.t.mqttUrl, { clientId: `rejects-${Date.now()}` });
     const base = now() - 600_000;
     const sends: Promise<unknown>[] = [];
     // Interleave: a valid reading, then a bad message, and so on.
@@ -49,10 +40,10 @@ describe('bad input', () => {
     await Promise.all(sends);
     await pub.endAsync();
 
-    const token = await login(t);
+    const token = await login(ctx.t);
     let letters: { reason: string; topic: string; payload: string; detail: string }[] = [];
     await waitFor(async () => {
-      letters = (await api<typeof letters>(t, token, '/api/dead-letters?limit=100')).body;
+      letters = (await api<typeof letters>(ctx.t, token, '/api/dead-letters?limit=100')).body;
       return letters.length >= BAD.length;
     }, 30_000, 'dead letters');
     expect(letters.map((l) => l.reason).sort()).toEqual(BAD.map((b) => b.reason).sort());
@@ -61,17 +52,17 @@ describe('bad input', () => {
     expect(letters.find((l) => l.reason === 'unknown_metric')!.detail).toContain('radon');
 
     // Every valid reading and the valid event were stored.
-    await withDb(t, async (c) => {
+    await withDb(ctx.t, async (c) => {
       const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM reading r JOIN site s ON s.key = r.site_key WHERE s.id = 'gas-hekou-riser'`);
       expect(r.rows[0]!.n).toBe(BAD.length * 2);
       const e = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM event`);
       expect(e.rows[0]!.n).toBe(1);
     });
-    const metrics = await (await fetch(`${t.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${ctx.t.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/^tidewatch_ingest_rejected_total\{reason="oversized"\} 1$/m);
     expect(metrics).toMatch(/^tidewatch_ingest_rejected_total\{reason="unknown_site"\} 1$/m);
 
-    const events = await api<{ type: string; data: { vessel: string } }[]>(t, token, '/api/sites/port-hekou/events');
+    const events = await api<{ type: string; data: { vessel: string } }[]>(ctx.t, token, '/api/sites/port-hekou/events');
     expect(events.body).toEqual([expect.objectContaining({ type: 'departure', data: { vessel: '辽大甘渔00001' } })]);
   });
 });

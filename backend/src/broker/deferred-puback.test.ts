@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { Aedes } from 'aedes';
-import mqtt from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeferredPuback } from './deferred-puback.js';
 
@@ -22,29 +22,52 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+
+interface Setup {
+  acks: number[];
+  sub: MqttClient;
+  adapter: DeferredPuback;
+  /** Publishes `n` numbered QoS 1 messages as a device. */
+  publish(n: number, from?: number): Promise<void>;
+}
+
+/** Broker, a subscriber whose acknowledgements go through the adapter, and a device. */
+async function setUp(onMessage: (payload: number, hold: () => () => void) => void, opts: IClientOptions = {}): Promise<Setup> {
+  const { broker, server, url, acks } = await startBroker();
+  cleanups.push(async () => {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const sub = mqtt.connect(url, { clientId: 'hub-under-test', clean: false, ...opts });
+  const adapter = new DeferredPuback(sub);
+  sub.handleMessage = (packet, done) => {
+    onMessage(Number(String(packet.payload)), () => adapter.hold(packet.messageId!));
+    done();
+  };
+  await new Promise<void>((resolve) => sub.once('connect', () => resolve()));
+  await sub.subscribeAsync('t/#', { qos: 1 });
+  cleanups.push(() => sub.endAsync(true));
+  const pub = await mqtt.connectAsync(url, { clientId: 'device' });
+  cleanups.push(() => pub.endAsync());
+  return {
+    acks,
+    sub,
+    adapter,
+    async publish(n, from = 0) {
+      for (let i = from; i < from + n; i++) await pub.publishAsync('t/x', String(i), { qos: 1 });
+    },
+  };
+}
+
 describe('DeferredPuback', () => {
   it('sends no acknowledgement before its commit, and each one after it', async () => {
-    const { broker, server, url, acks } = await startBroker();
-    cleanups.push(async () => {
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
-    const sub = mqtt.connect(url, { clientId: 'hub-under-test', clean: false });
-    const adapter = new DeferredPuback(sub);
     const commits = new Map<number, () => void>();
     let handled = 0;
-    sub.handleMessage = (packet, done) => {
-      commits.set(Number(String(packet.payload)), adapter.hold(packet.messageId!));
+    const { acks, adapter, publish } = await setUp((n, hold) => {
+      commits.set(n, hold());
       handled++;
-      done();
-    };
-    await new Promise<void>((resolve) => sub.once('connect', () => resolve()));
-    await sub.subscribeAsync('t/#', { qos: 1 });
-    cleanups.push(() => sub.endAsync(true));
-
-    const pub = await mqtt.connectAsync(url, { clientId: 'device' });
-    cleanups.push(() => pub.endAsync());
-    for (let i = 0; i < 50; i++) await pub.publishAsync('t/x', String(i), { qos: 1 });
+    });
+    await publish(50);
     await expect.poll(() => handled).toBe(50);
     // All 50 were handed over without waiting for any commit…
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -60,26 +83,16 @@ describe('DeferredPuback', () => {
   });
 
   it('drops held acknowledgements when the connection is lost; the broker redelivers', async () => {
-    const { broker, server, url, acks } = await startBroker();
-    cleanups.push(async () => {
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
-    const sub = mqtt.connect(url, { clientId: 'hub-under-test', clean: false, reconnectPeriod: 100 });
-    const adapter = new DeferredPuback(sub);
     const seen: number[] = [];
     const commits: (() => void)[] = [];
-    sub.handleMessage = (packet, done) => {
-      seen.push(Number(String(packet.payload)));
-      commits.push(adapter.hold(packet.messageId!));
-      done();
-    };
-    await new Promise<void>((resolve) => sub.once('connect', () => resolve()));
-    await sub.subscribeAsync('t/#', { qos: 1 });
-    cleanups.push(() => sub.endAsync(true));
-    const pub = await mqtt.connectAsync(url, { clientId: 'device' });
-    cleanups.push(() => pub.endAsync());
-    for (let i = 0; i < 5; i++) await pub.publishAsync('t/x', String(i), { qos: 1 });
+    const { acks, sub, publish } = await setUp(
+      (n, hold) => {
+        seen.push(n);
+        commits.push(hold());
+      },
+      { reconnectPeriod: 100 },
+    );
+    await publish(5);
     await expect.poll(() => seen.length).toBe(5);
 
     // Cut the connection under the client; commits that finish later must not ack on the new one.
