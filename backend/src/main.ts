@@ -15,11 +15,15 @@ import { Runtime } from './runtime.js';
 
 const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist/', import.meta.url));
 
+/** Set once the runtime exists, so that a failed start still stops the embedded database. */
+let started: Runtime | null = null;
+
 async function main(): Promise<void> {
   // `npm start` runs the simulators in-process unless SIMULATE says otherwise.
   const config = loadConfig(process.env, process.env.npm_lifecycle_event === 'start');
   const log = createLogger(config.LOG_LEVEL);
   const runtime = new Runtime(config, log);
+  started = runtime;
   let fleet: Fleet | null = null;
   let redis: RedisIoAdapter | null = null;
   let stopping = false;
@@ -95,8 +99,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', (s) => void shutdown(s));
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
   process.stderr.write(`tidewatch: ${message}\n`);
+  await started?.stop().catch(() => undefined);
   process.exit(1);
 });
