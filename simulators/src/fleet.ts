@@ -1,70 +1,64 @@
-import { NOMINAL_INTERVAL_S, siteTopic } from '@tidewatch/contracts';
-import mqtt, { type MqttClient } from 'mqtt';
-import { normalValues, type SimSite } from './models.js';
+import { metricsOfKind, NOMINAL_INTERVAL_S } from '@tidewatch/contracts';
+import { SimDevice } from './device.js';
+import { District, streamSeed, type Report } from './district.js';
+import { FaultInjector } from './faults.js';
+import type { SimSite } from './models/model.js';
 import { Random } from './random.js';
+import type { ScenarioName } from './scenarios.js';
 
 export interface FleetOptions {
   url: string;
   sites: SimSite[];
   seed?: number;
-  /** Per-site credentials when the broker asks for them (username = site id). */
+  scenario?: ScenarioName;
+  /** Total readings per second across the sites (load); unset: the devices' own cadence. */
+  rate?: number;
+  /** Per-site passwords when the broker asks for credentials (username = site id). */
   passwords?: Record<string, string>;
   log?: (msg: string) => void;
 }
 
 export interface Fleet {
+  readonly district: District;
+  readonly devices: ReadonlyMap<string, SimDevice>;
   stop(): Promise<void>;
 }
 
-/**
- * One simulated device per site: its own MQTT connection, a retained `online` status with
- * an `offline` last will, and QoS 1 telemetry at its kind's nominal interval (the first
- * right after connecting).
- */
+/** Readings per second the sites produce at their nominal cadence. */
+export function naturalRate(sites: SimSite[]): number {
+  return sites.reduce((sum, s) => sum + metricsOfKind(s.kind).length / NOMINAL_INTERVAL_S[s.kind], 0);
+}
+
+/** Turns a due report into what the device sends (through the fault injector in sensor-faults). */
+export function outgoingFor(report: Report, faults: FaultInjector | null): { payload: string; reading?: { ts: number; values: Record<string, number> } }[] {
+  const reading = { ts: report.ts, values: report.values };
+  if (!faults) return [{ payload: JSON.stringify(reading), reading }];
+  return faults.transform(report).map((o) => ({ payload: o.payload, reading: o.fault === undefined ? reading : undefined }));
+}
+
+/** Runs every site as a live device in real time until stopped. */
 export function startFleet(opts: FleetOptions): Fleet {
-  const rnd = new Random(opts.seed ?? 1);
-  const clients: MqttClient[] = [];
-  const timers: NodeJS.Timeout[] = [];
-  for (const site of opts.sites) {
-    const status = siteTopic(site.id, 'status');
-    const client = mqtt.connect(opts.url, {
-      clientId: `sim-${site.id}`,
-      username: opts.passwords?.[site.id] ? site.id : undefined,
-      password: opts.passwords?.[site.id],
-      clean: true,
-      reconnectPeriod: 2000,
-      will: { topic: status, payload: Buffer.from('offline'), qos: 1, retain: true },
-    });
-    clients.push(client);
-    const publish = (): void => {
-      const payload = JSON.stringify({ ts: Date.now(), values: normalValues(site, Date.now(), rnd) });
-      // While disconnected mqtt.js queues the message and sends it on reconnect.
-      client.publish(siteTopic(site.id, 'telemetry'), payload, { qos: 1 });
-    };
-    client.on('connect', () => {
-      client.publish(status, 'online', { qos: 1, retain: true });
-      publish();
-    });
-    client.on('error', (err) => opts.log?.(`${site.id}: ${err.message}`));
-    const every = NOMINAL_INTERVAL_S[site.kind] * 1000;
-    // Spread the devices over the interval so they do not all report in the same instant.
-    const offset = Math.floor(rnd.next() * every);
-    const first = setTimeout(() => {
-      publish();
-      const t = setInterval(publish, every);
-      timers.push(t);
-    }, offset);
-    timers.push(first);
-  }
+  const seed = opts.seed ?? 1;
+  const scale = opts.rate ? Math.max(1, opts.rate / naturalRate(opts.sites)) : 1;
+  const district = new District(opts.sites, seed, Date.now(), opts.scenario ?? 'normal', scale);
+  const devices = new Map(opts.sites.map((s) => [s.id, new SimDevice(s, { url: opts.url, password: opts.passwords?.[s.id], log: opts.log })]));
+  const faults = district.scenario.sensorFaults ? new FaultInjector(new Random(streamSeed(seed, 'faults'))) : null;
+  const tick = (): void => {
+    const { events, reports } = district.advance(Date.now());
+    for (const { site, event } of events) devices.get(site.id)?.sendEvent(event);
+    for (const report of reports) {
+      const device = devices.get(report.site.id);
+      for (const o of outgoingFor(report, faults)) device?.sendTelemetry(o.payload, o.reading);
+    }
+  };
+  tick();
+  const timer = setInterval(tick, scale > 50 ? 100 : 1000);
   return {
+    district,
+    devices,
     async stop() {
-      for (const t of timers) clearTimeout(t);
-      await Promise.all(
-        clients.map(async (c) => {
-          if (c.connected) await c.publishAsync(siteTopic(c.options.clientId!.slice(4), 'status'), 'offline', { qos: 1, retain: true }).catch(() => undefined);
-          await c.endAsync();
-        }),
-      );
+      clearInterval(timer);
+      await Promise.all([...devices.values()].map((d) => d.stop()));
     },
   };
 }

@@ -1,4 +1,10 @@
-export { startFleet, type Fleet, type FleetOptions } from './fleet.js';
-export { normalValues, districtHour, type SimSite } from './models.js';
+export { backfill, type BackfillOptions, type BackfillResult } from './backfill.js';
+export { batchPayloads, SimDevice } from './device.js';
+export { District, STEP_S, streamSeed, type Report } from './district.js';
+export { FaultInjector, FAULT_RATES, type Outgoing } from './faults.js';
+export { naturalRate, outgoingFor, startFleet, type Fleet, type FleetOptions } from './fleet.js';
+export type { DeviceModel, ScenarioEffects, SimEvent, SimSite } from './models/model.js';
 export { Random } from './random.js';
+export { isScenario, scenario, SCENARIOS, TARGETS, type ScenarioName } from './scenarios.js';
 export { loadSeedSites } from './seed-sites.js';
+export { beaufort, Weather, type WeatherNow } from './weather.js';

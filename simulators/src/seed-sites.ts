@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isSiteKind } from '@tidewatch/contracts';
-import type { SimSite } from './models.js';
+import type { SimSite } from './models/model.js';
 
 /** The district's sites from the repository's seed (db/seed/sites.json). */
 export function loadSeedSites(file = fileURLToPath(new URL('../../db/seed/sites.json', import.meta.url))): SimSite[] {
