@@ -2,3 +2,4 @@ export * from './metrics.js';
 export * from './payloads.js';
 export * from './topics.js';
 export * from './live.js';
+export * from './beaufort.js';

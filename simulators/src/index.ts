@@ -7,4 +7,4 @@ export type { DeviceModel, ScenarioEffects, SimEvent, SimSite } from './models/m
 export { Random } from './random.js';
 export { isScenario, scenario, SCENARIOS, TARGETS, type ScenarioName } from './scenarios.js';
 export { loadSeedSites } from './seed-sites.js';
-export { beaufort, Weather, type WeatherNow } from './weather.js';
+export { Weather, type WeatherNow } from './weather.js';

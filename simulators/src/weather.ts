@@ -93,10 +93,3 @@ export class Weather {
     return { tempC, humidityPct: humidity, windMs: wind, windDirDeg: windDir, rainMmH: rain, inversion, sun, seaTempC };
   }
 }
-
-/** Beaufort force of a wind speed (GB/T 28591 upper bounds, m/s). */
-export function beaufort(ms: number): number {
-  const upper = [0.2, 1.5, 3.3, 5.4, 7.9, 10.7, 13.8, 17.1, 20.7, 24.4, 28.4, 32.6, 36.9, 41.4, 46.1, 50.9, 56];
-  const i = upper.findIndex((u) => ms <= u);
-  return i === -1 ? 17 : i;
-}

@@ -1,7 +1,6 @@
-import { NOMINAL_INTERVAL_S } from '@tidewatch/contracts';
+import { beaufort, NOMINAL_INTERVAL_S } from '@tidewatch/contracts';
 import { clamp, districtHour, weekday } from '../clock.js';
 import type { Random } from '../random.js';
-import { beaufort } from '../weather.js';
 import { round, type DeviceModel, type ModelEnv, type SimEvent, type SimSite } from './model.js';
 
 /** Inspection items (certificates, crew insurance, officers, life-saving and fire-fighting gear, radio, BeiDou, AIS). */
