@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { StandardSchemaValidationPipe } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AqiController } from './air/aqi.controller.js';
 import { AuthController, UsersController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { HealthController } from './health/health.controller.js';
@@ -19,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 1200 }])],
-      controllers: [HealthController, AuthController, UsersController, SitesController, DeadLettersController],
+      controllers: [HealthController, AuthController, UsersController, SitesController, DeadLettersController, AqiController],
       providers: [
         ...providers,
         LiveGateway,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Provider } from '@nestjs/common';
+import { AqiService } from './air/aqi.service.js';
+import { IndicatorService } from './air/indicators.js';
 import { TokenService, resolveJwtSecret } from './auth/token.service.js';
 import { UsersRepository } from './auth/users.repository.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
@@ -31,6 +33,7 @@ export class Runtime {
   registry!: SiteRegistry;
   ingest!: IngestService;
   subscriber: MqttSubscriber | null = null;
+  indicators: IndicatorService | null = null;
   broker: EmbeddedBroker | null = null;
   /** Set when this start created the first admin. */
   generatedAdminPassword: string | null = null;
@@ -63,7 +66,12 @@ export class Runtime {
     const events = new IngestEvents();
     this.registry = new SiteRegistry();
     await this.registry.load(pool);
-    const liveState = new LiveState(this.registry);
+    const aqi = new AqiService(pool, this.registry, config.TZ_DISTRICT);
+    const indicators = new IndicatorService(pool, this.registry, aqi, log);
+    this.indicators = indicators;
+    await indicators.start();
+    events.onCommitted((result) => indicators.nudge(result.latest.map((l) => l.siteKey)));
+    const liveState = new LiveState(this.registry, (site, latest) => indicators.indicatorFor(site, latest));
     await liveState.load(pool);
     this.ingest = new IngestService(pool, this.registry, metrics, events, config, log);
     const credentials = new DeviceCredentials(pool);
@@ -89,6 +97,8 @@ export class Runtime {
       { provide: DeviceCredentials, useValue: credentials },
       { provide: UsersRepository, useValue: users },
       { provide: TokenService, useValue: tokens },
+      { provide: AqiService, useValue: aqi },
+      { provide: IndicatorService, useValue: indicators },
       { provide: SitesRepository, useValue: new SitesRepository(pool) },
       { provide: SeriesRepository, useValue: new SeriesRepository(pool, config.TZ_DISTRICT) },
       { provide: 'RELOAD_SITES', useValue: reloadSites },
@@ -112,6 +122,7 @@ export class Runtime {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    this.indicators?.stop();
     // Stop intake first; what is in flight is committed (or redelivered later).
     await this.subscriber?.stop().catch(() => undefined);
     await this.broker?.stop().catch(() => undefined);

@@ -11,6 +11,12 @@ export interface LatestValue {
   t: string;
 }
 
+/** What the national standards say of a site now, as fits its kind. */
+export type SiteIndicator =
+  | { type: 'aqi'; hour: string; aqi: number | null; category: { zh: string; en: string; colour: string; level: number } | null; primary: string[] }
+  | { type: 'water_class'; standard: 'GB 3838-2002' | 'GB 3097-1997'; grade: number; roman: string; zh: string; en: string; target: string | null; meets_target: boolean | null }
+  | { type: 'effluent'; standard: 'GB 18918-2002 1A'; basis: 'last 24 h means'; compliant: boolean; exceedances: { param: string; value: number; limit: string }[] };
+
 /** A site with its newest values, as `/api/sites` lists it and the `site` event pushes it. */
 export interface SiteSnapshot {
   id: string;
@@ -23,6 +29,7 @@ export interface SiteSnapshot {
   online: boolean;
   last_seen: string | null;
   latest: Record<string, LatestValue>;
+  indicator?: SiteIndicator | null;
 }
 
 /** Client → hub: receive only these kinds and/or sites (empty both: everything). */

@@ -1,4 +1,4 @@
-import { metricById, type LatestValue, type SiteSnapshot } from '@tidewatch/contracts';
+import { metricById, type LatestValue, type SiteIndicator, type SiteSnapshot } from '@tidewatch/contracts';
 import type pg from 'pg';
 import type { BatchResult } from '../ingest/batch-writer.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
@@ -18,7 +18,10 @@ interface SiteLive {
 export class LiveState {
   private readonly bySite = new Map<number, SiteLive>();
 
-  constructor(private readonly registry: SiteRegistry) {}
+  constructor(
+    private readonly registry: SiteRegistry,
+    private readonly indicatorFor: (site: SiteMeta, latest: Record<string, LatestValue>) => SiteIndicator | null = () => null,
+  ) {}
 
   async load(pool: pg.Pool): Promise<void> {
     const sites = await pool.query<{ key: number; online: boolean; status_at: Date | null; last_seen: Date | null }>(
@@ -81,6 +84,7 @@ export class LiveState {
       online: e.online,
       last_seen: e.lastSeenMs === null ? null : new Date(e.lastSeenMs).toISOString(),
       latest,
+      indicator: this.indicatorFor(site, latest),
     };
   }
 

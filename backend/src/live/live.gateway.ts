@@ -2,6 +2,7 @@ import { Inject, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import { LIVE_NAMESPACE, subscribeSchema, type ClientToServerEvents, type ServerToClientEvents, type SiteSnapshot } from '@tidewatch/contracts';
 import type { Namespace, Socket } from 'socket.io';
+import { IndicatorService } from '../air/indicators.js';
 import { TokenService } from '../auth/token.service.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { IngestEvents } from '../ingest/ingest-events.js';
@@ -27,6 +28,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @WebSocketServer() private server!: Namespace<ClientToServerEvents, ServerToClientEvents>;
   private readonly coalescer: Coalescer<number>;
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeAqi: (() => void) | null = null;
 
   constructor(
     @Inject(TokenService) private readonly tokens: TokenService,
@@ -36,6 +38,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
     @Inject(CONFIG) config: Config,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(IndicatorService) private readonly indicators: IndicatorService,
   ) {
     this.coalescer = new Coalescer(config.LIVE_SITE_INTERVAL_MS, (key) => this.pushSite(key));
   }
@@ -51,6 +54,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.unsubscribe = this.events.onCommitted((result) => {
       for (const key of this.state.apply(result)) this.coalescer.changed(key);
     });
+    // The hourly AQI goes to everyone watching air quality (or everything).
+    this.unsubscribeAqi = this.indicators.onAqiChange((aqi) => this.server.to([ALL, kindRoom('air')]).emit('aqi', aqi));
   }
 
   handleConnection(socket: LiveSocket): void {
@@ -58,6 +63,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     void socket.join(ALL);
     const now = Date.now();
     for (const snap of this.state.snapshotAll(now)) socket.emit('site', snap);
+    const aqi = this.indicators.currentAqi;
+    if (aqi) socket.emit('aqi', aqi as unknown as Record<string, unknown>);
     socket.on('subscribe', (req, ack) => this.subscribe(socket, req, ack));
   }
 
@@ -67,6 +74,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    this.unsubscribeAqi?.();
     this.coalescer.stop();
   }
 

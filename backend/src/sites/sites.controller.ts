@@ -18,6 +18,7 @@ import { metricFor, type SiteKind } from '@tidewatch/contracts';
 import { z } from 'zod';
 import { RequireRole } from '../auth/roles.js';
 import { kindQuery, queryTime, siteCreateSchema, siteIdParam, sitePatchSchema } from '../common/http-schemas.js';
+import { IndicatorService } from '../air/indicators.js';
 import { DeviceCredentials } from './device-credentials.js';
 import { BUCKET_MS, BUCKETS, MAX_POINTS, SeriesRepository, type SeriesPoint } from './series.repository.js';
 import { SiteRegistry } from './site-registry.js';
@@ -60,18 +61,25 @@ export class SitesController {
     @Inject(SiteRegistry) private readonly registry: SiteRegistry,
     @Inject(DeviceCredentials) private readonly credentials: DeviceCredentials,
     @Inject('RELOAD_SITES') private readonly reloadSites: () => Promise<void>,
+    @Inject(IndicatorService) private readonly indicators: IndicatorService,
   ) {}
 
+  /** Adds what the standards say of the site now (AQI, water class or effluent compliance). */
+  private withIndicator<T extends SiteDetail>(site: T): T {
+    const meta = this.registry.lookup(site.id);
+    return { ...site, indicator: meta ? this.indicators.indicatorFor(meta, site.latest) : null };
+  }
+
   @Get()
-  list(@Query({ schema: kindQuery }) q: z.infer<typeof kindQuery>): Promise<SiteDetail[]> {
-    return this.sites.list(q.kind as SiteKind | undefined);
+  async list(@Query({ schema: kindQuery }) q: z.infer<typeof kindQuery>): Promise<SiteDetail[]> {
+    return (await this.sites.list(q.kind as SiteKind | undefined)).map((s) => this.withIndicator(s));
   }
 
   @Get(':id')
   async get(@Param('id', { schema: siteIdParam }) id: string): Promise<SiteDetail & { open_alerts: unknown[] }> {
     const site = await this.sites.get(id);
     if (!site) throw new NotFoundException(`no site ${id}`);
-    return { ...site, open_alerts: [] };
+    return { ...this.withIndicator(site), open_alerts: [] };
   }
 
   @Get(':id/series')

@@ -1,0 +1,120 @@
+import { metricFor, NOMINAL_INTERVAL_S } from '@tidewatch/contracts';
+import type pg from 'pg';
+import { addDays, dayStartMs, localDate } from '../common/district-time.js';
+import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
+import { aqiVersionFor } from '../standards/aqi.js';
+import { dailyAqi, hourlyAqi, POLLUTANTS, type AqiResult, type DailyStats, type HourlyStats, type Pollutant } from '../standards/aqi-index.js';
+import { districtStats, stationDailyStats, stationHourlyStats, validHourlyMeans, type HourRow, type StationHours } from './air-stats.js';
+
+const HOUR = 3_600_000;
+const POLLUTANT_BY_METRIC = new Map(POLLUTANTS.map((p) => [metricFor('air', p)!.id, p]));
+const METRIC_IDS = [...POLLUTANT_BY_METRIC.keys()];
+
+export interface StationAqi extends AqiResult {
+  site: string;
+  name_zh: string;
+  name_en: string;
+  concentrations: HourlyStats | DailyStats;
+}
+
+export interface LatestAqi {
+  /** Start of the hour (UTC ISO) the AQI is for: the last complete hour. */
+  hour: string;
+  standard: string;
+  district: AqiResult & { concentrations: HourlyStats; valid_stations: number };
+  stations: StationAqi[];
+}
+
+export interface DailyAqiDay extends AqiResult {
+  date: string;
+  standard: string;
+  concentrations: DailyStats;
+  valid_stations?: number;
+}
+
+const standardName = (v: string): string => `HJ 633-${v}`;
+
+/** Hourly and daily AQI from the hourly rollup (never from raw readings). */
+export class AqiService {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly registry: SiteRegistry,
+    private readonly tz: string,
+  ) {}
+
+  private stations(site?: string): SiteMeta[] {
+    return this.registry.ofKind('air').filter((s) => site === undefined || s.id === site);
+  }
+
+  private intervalOf = (siteKey: number): number => {
+    const p = this.registry.byKey(siteKey)?.params?.interval_s;
+    return typeof p === 'number' && p > 0 ? p : NOMINAL_INTERVAL_S.air;
+  };
+
+  private async hours(siteKeys: number[], fromMs: number, toMs: number): Promise<StationHours> {
+    if (siteKeys.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ site_key: number; metric_id: number; hour_ms: string; n: number; sum: number }>({
+      name: 'tidewatch-aqi-hours',
+      text: `SELECT site_key, metric_id, (extract(epoch FROM hour) * 1000)::bigint AS hour_ms, n, sum
+             FROM reading_hourly
+             WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 AND hour < $4`,
+      values: [siteKeys, METRIC_IDS, new Date(fromMs), new Date(toMs)],
+    });
+    const hourRows: HourRow[] = rows.map((r) => ({
+      siteKey: r.site_key,
+      pollutant: POLLUTANT_BY_METRIC.get(r.metric_id) as Pollutant,
+      hourMs: Number(r.hour_ms),
+      n: r.n,
+      sum: r.sum,
+    }));
+    return validHourlyMeans(hourRows, this.intervalOf);
+  }
+
+  /** The real-time AQI of the last complete hour, per station and for the district. */
+  async latest(nowMs = Date.now()): Promise<LatestAqi> {
+    const hourMs = Math.floor(nowMs / HOUR) * HOUR - HOUR;
+    const version = aqiVersionFor(hourMs);
+    const stations = this.stations();
+    const hours = await this.hours(stations.map((s) => s.key), hourMs - 23 * HOUR, hourMs + HOUR);
+    const perStation = stations.map((s) => {
+      const stats = stationHourlyStats(hours.get(s.key), hourMs);
+      return { site: s, stats, result: hourlyAqi(stats, version) };
+    });
+    const { stats, validStations } = districtStats(perStation.map((p) => p.stats));
+    return {
+      hour: new Date(hourMs).toISOString(),
+      standard: standardName(version),
+      district: { ...hourlyAqi(stats, version), concentrations: stats, valid_stations: validStations },
+      stations: perStation
+        .map((p) => ({ site: p.site.id, name_zh: p.site.name_zh, name_en: p.site.name_en, ...p.result, concentrations: p.stats }))
+        .sort((a, b) => (b.aqi ?? -1) - (a.aqi ?? -1)),
+    };
+  }
+
+  /** Daily AQI for district dates `from`…`to` (inclusive): for one station, or the district. */
+  async daily(from: string, to: string, site?: string): Promise<DailyAqiDay[]> {
+    const stations = this.stations(site);
+    const startMs = dayStartMs(from, this.tz);
+    const endMs = dayStartMs(addDays(to, 1), this.tz);
+    const hours = await this.hours(stations.map((s) => s.key), startMs, endMs);
+    const days: DailyAqiDay[] = [];
+    for (let date = from; date <= to; date = addDays(date, 1)) {
+      const dayMs = dayStartMs(date, this.tz);
+      const version = aqiVersionFor(dayMs);
+      const perStation = stations.map((s) => stationDailyStats(hours.get(s.key), dayMs));
+      if (site !== undefined) {
+        const stats = perStation[0] ?? {};
+        days.push({ date, standard: standardName(version), ...dailyAqi(stats, version), concentrations: stats });
+      } else {
+        const { stats, validStations } = districtStats(perStation);
+        days.push({ date, standard: standardName(version), ...dailyAqi(stats, version), concentrations: stats, valid_stations: validStations });
+      }
+    }
+    return days;
+  }
+
+  /** Today's date in the district. */
+  today(nowMs = Date.now()): string {
+    return localDate(nowMs, this.tz);
+  }
+}
