@@ -99,9 +99,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', (s) => void shutdown(s));
 }
 
-main().catch(async (err: unknown) => {
-  const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
-  process.stderr.write(`tidewatch: ${message}\n`);
-  await started?.stop().catch(() => undefined);
-  process.exit(1);
-});
+async function run(): Promise<void> {
+  try {
+    await main();
+  } catch (err) {
+    const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
+    process.stderr.write(`tidewatch: ${message}\n`);
+    try {
+      await started?.stop();
+    } finally {
+      process.exit(1);
+    }
+  }
+}
+
+void run();

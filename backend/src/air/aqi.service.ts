@@ -53,20 +53,22 @@ export class AqiService {
 
   private async hours(siteKeys: number[], fromMs: number, toMs: number): Promise<StationHours> {
     if (siteKeys.length === 0) return new Map();
-    const { rows } = await this.pool.query<{ site_key: number; metric_id: number; hour_ms: string; n: number; sum: number }>({
+    // One row per station and pollutant with its hours as arrays: far less to parse than a row per hour.
+    const { rows } = await this.pool.query<{ site_key: number; metric_id: number; hours: number[]; ns: number[]; sums: number[] }>({
       name: 'tidewatch-aqi-hours',
-      text: `SELECT site_key, metric_id, (extract(epoch FROM hour) * 1000)::bigint AS hour_ms, n, sum
+      text: `SELECT site_key, metric_id,
+                    array_agg((extract(epoch FROM hour) * 1000)::float8 ORDER BY hour) AS hours,
+                    array_agg(n ORDER BY hour) AS ns, array_agg(sum ORDER BY hour) AS sums
              FROM reading_hourly
-             WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 AND hour < $4`,
+             WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 AND hour < $4
+             GROUP BY site_key, metric_id`,
       values: [siteKeys, METRIC_IDS, new Date(fromMs), new Date(toMs)],
     });
-    const hourRows: HourRow[] = rows.map((r) => ({
-      siteKey: r.site_key,
-      pollutant: POLLUTANT_BY_METRIC.get(r.metric_id) as Pollutant,
-      hourMs: Number(r.hour_ms),
-      n: r.n,
-      sum: r.sum,
-    }));
+    const hourRows: HourRow[] = [];
+    for (const r of rows) {
+      const pollutant = POLLUTANT_BY_METRIC.get(r.metric_id) as Pollutant;
+      for (let i = 0; i < r.hours.length; i++) hourRows.push({ siteKey: r.site_key, pollutant, hourMs: r.hours[i]!, n: r.ns[i]!, sum: r.sums[i]! });
+    }
     return validHourlyMeans(hourRows, this.intervalOf);
   }
 

@@ -59,6 +59,22 @@ async function readOrCreateSecret(file: string): Promise<string> {
   return secret;
 }
 
+/**
+ * Claims the data folder for this hub: refuses when another live hub holds it (its database
+ * must not be taken for an orphan), and takes over a claim left by a dead one.
+ */
+async function claimDataDir(root: string): Promise<string> {
+  const file = path.join(root, 'hub.pid');
+  if (existsSync(file)) {
+    const owner = Number.parseInt(await readFile(file, 'utf8'), 10);
+    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+      throw new Error(`another Tidewatch hub (pid ${owner}) is using ${root}; stop it, or set DATA_DIR to another folder`);
+    }
+  }
+  await writeFile(file, `${process.pid}\n`);
+  return file;
+}
+
 /** Starts a real PostgreSQL under `<dataRoot>/pg` on a free loopback port. */
 export async function startEmbeddedPostgres(dataRoot: string, log: Logger): Promise<EmbeddedDatabase> {
   const root = path.resolve(dataRoot);
@@ -68,6 +84,7 @@ export async function startEmbeddedPostgres(dataRoot: string, log: Logger): Prom
   const dataDir = path.join(root, 'pg');
   const password = await readOrCreateSecret(path.join(root, 'pg-password'));
   const port = await freeLoopbackPort();
+  const claim = await claimDataDir(root);
   await stopOrphan(dataDir, log);
 
   const server = new EmbeddedPostgres({
@@ -104,6 +121,9 @@ export async function startEmbeddedPostgres(dataRoot: string, log: Logger): Prom
   log.info({ port, dataDir }, 'embedded PostgreSQL running');
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DB_NAME}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      await rm(claim, { force: true });
+    },
   };
 }
