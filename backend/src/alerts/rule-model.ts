@@ -1,0 +1,68 @@
+import { SITE_KINDS } from '@tidewatch/contracts';
+import { z } from 'zod';
+
+export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Larger is more severe. */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+/** A number, or a site parameter by name (e.g. the pump station's `high_level_m`). */
+const valueRef = z.union([z.number(), z.object({ param: z.string().min(1).max(64) }).strict()]);
+export type ValueRef = z.infer<typeof valueRef>;
+
+/** What a rule can ask of a site's data. */
+export type Condition =
+  | { type: 'threshold'; metric: string; op: 'gte' | 'gt' | 'lte' | 'lt' | 'eq'; value: ValueRef; for_minutes?: number; repeat?: number }
+  | { type: 'band'; metric: string; outside: ValueRef | [number, number]; for_minutes?: number; repeat?: number }
+  | { type: 'rate'; metric: string; change: number; per_minutes: number }
+  | { type: 'no_data'; intervals: number }
+  | { type: 'derived'; value: 'hourly_aqi' | 'water_grade_over_target' | 'effluent_exceedances'; op: 'gt' | 'gte'; threshold: number; for_minutes?: number }
+  | { type: 'hazard_unrectified'; days: number }
+  | { type: 'all'; of: Condition[] }
+  | { type: 'any'; of: Condition[] };
+
+const metric = z.string().regex(/^[a-z0-9_]{1,40}$/);
+const minutes = z.number().min(0).max(7 * 24 * 60);
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('threshold'), metric, op: z.enum(['gte', 'gt', 'lte', 'lt', 'eq']), value: valueRef, for_minutes: minutes.optional(), repeat: z.number().int().min(1).max(1000).optional() }).strict(),
+    z.object({ type: z.literal('band'), metric, outside: z.union([valueRef, z.tuple([z.number(), z.number()])]), for_minutes: minutes.optional(), repeat: z.number().int().min(1).max(1000).optional() }).strict(),
+    z.object({ type: z.literal('rate'), metric, change: z.number(), per_minutes: z.number().positive().max(24 * 60) }).strict(),
+    z.object({ type: z.literal('no_data'), intervals: z.number().positive().max(1000) }).strict(),
+    z.object({ type: z.literal('derived'), value: z.enum(['hourly_aqi', 'water_grade_over_target', 'effluent_exceedances']), op: z.enum(['gt', 'gte']), threshold: z.number(), for_minutes: minutes.optional() }).strict(),
+    z.object({ type: z.literal('hazard_unrectified'), days: z.number().positive().max(365) }).strict(),
+    z.object({ type: z.literal('all'), of: z.array(conditionSchema).min(1).max(10) }).strict(),
+    z.object({ type: z.literal('any'), of: z.array(conditionSchema).min(1).max(10) }).strict(),
+  ]),
+);
+
+export const ruleDefinitionSchema = z
+  .object({
+    title: z.object({ zh: z.string().min(1).max(100), en: z.string().min(1).max(200) }).strict(),
+    /** Checked from the most severe down; the first that holds sets the severity. */
+    levels: z.array(z.object({ severity: z.enum(SEVERITIES), when: conditionSchema }).strict()).min(1).max(4),
+    /** Hysteresis: once triggered, the alert clears only when this holds (default: no level holds). */
+    clear: conditionSchema.optional(),
+  })
+  .strict();
+export type RuleDefinition = z.infer<typeof ruleDefinitionSchema>;
+
+export const ruleSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
+    kind: z.enum(SITE_KINDS),
+    name_zh: z.string().min(1).max(100),
+    name_en: z.string().min(1).max(200),
+    definition: ruleDefinitionSchema,
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type RuleInput = z.infer<typeof ruleSchema>;
+
+export interface Rule extends RuleInput {
+  builtin: boolean;
+  customized: boolean;
+}
