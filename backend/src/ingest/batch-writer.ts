@@ -47,6 +47,8 @@ export interface BatchResult {
   /** The (site, metric) newest values this batch moved forward. */
   latest: LatestRow[];
   events: StoredEvent[];
+  /** Every reading this batch stored (not the duplicates it skipped), for the alert rules. */
+  stored: ReadingRow[];
   /** Liveness of the sites this batch touched, as stored after it. */
   sites: SiteLiveness[];
 }
@@ -116,7 +118,10 @@ SELECT
   (SELECT count(*) FROM dl)::int AS dead_letters,
   coalesce((SELECT json_agg(json_build_array(key, (extract(epoch FROM last_seen) * 1000)::float8, online, (extract(epoch FROM status_at) * 1000)::float8)) FROM s_upd), '[]'::json) AS sites,
   coalesce((SELECT json_agg(json_build_array(site_key, metric_id, (extract(epoch FROM time) * 1000)::float8, value)) FROM r_latest), '[]'::json) AS latest,
-  coalesce((SELECT json_agg(json_build_array(site_key, (extract(epoch FROM time) * 1000)::float8, type, data)) FROM e_ins), '[]'::json) AS events
+  coalesce((SELECT json_agg(json_build_array(site_key, (extract(epoch FROM time) * 1000)::float8, type, data)) FROM e_ins), '[]'::json) AS events,
+  ins.sites AS ins_sites, ins.metrics AS ins_metrics, ins.times AS ins_times, ins.vals AS ins_values
+FROM (SELECT array_agg(site_key) AS sites, array_agg(metric_id) AS metrics,
+             array_agg((extract(epoch FROM time) * 1000)::float8) AS times, array_agg(value) AS vals FROM r_ins) ins
 `;
 
 interface SiteUpdate {
@@ -170,6 +175,10 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
     inserted: number;
     dead_letters: number;
     sites: [number, number | null, boolean, number | null][];
+    ins_sites: number[] | null;
+    ins_metrics: number[] | null;
+    ins_times: number[] | null;
+    ins_values: number[] | null;
     latest: [number, number, number, number][];
     events: [number, number, string, Record<string, unknown>][];
   }>({
@@ -204,6 +213,7 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
     deadLetters: row.dead_letters,
     latest: row.latest.map(([siteKey, metricId, timeMs, value]) => ({ siteKey, metricId, timeMs, value })),
     events: row.events.map(([siteKey, timeMs, type, data]) => ({ siteKey, timeMs, type, data })),
+    stored: (row.ins_sites ?? []).map((siteKey, i) => ({ siteKey, metricId: row.ins_metrics![i]!, timeMs: row.ins_times![i]!, value: row.ins_values![i]! })),
     sites: row.sites.map(([siteKey, lastSeenMs, online, statusAtMs]) => ({ siteKey, lastSeenMs, online, statusAtMs })),
   };
 }

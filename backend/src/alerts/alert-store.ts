@@ -1,0 +1,238 @@
+import type pg from 'pg';
+import type { Severity } from './rule-model.js';
+
+export type AlertState = 'active' | 'acknowledged' | 'resolved';
+
+/** An alert as the API returns it and the `alert` socket event pushes it. */
+export interface AlertRecord {
+  id: number;
+  site: string;
+  site_name_zh: string;
+  site_name_en: string;
+  kind: string;
+  rule: string;
+  severity: Severity;
+  state: AlertState;
+  cleared: boolean;
+  cleared_at: string | null;
+  title_zh: string;
+  title_en: string;
+  detail: Record<string, unknown>;
+  opened_at: string;
+  last_triggered_at: string;
+  triggers: number;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  assigned_to: string | null;
+  escalation_level: number;
+  announced_at: string;
+}
+
+export interface AlertHistoryEntry {
+  at: string;
+  action: string;
+  actor: string | null;
+  note: string | null;
+  data: Record<string, unknown>;
+}
+
+const ISO = (col: string): string => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const SELECT = `
+SELECT a.id::int, s.id AS site, s.name_zh AS site_name_zh, s.name_en AS site_name_en, s.kind, a.rule_id AS rule, a.severity, a.state,
+  a.cleared, ${ISO('a.cleared_at')} AS cleared_at, a.title_zh, a.title_en, a.detail, ${ISO('a.opened_at')} AS opened_at,
+  ${ISO('a.last_triggered_at')} AS last_triggered_at, a.triggers, ${ISO('a.acknowledged_at')} AS acknowledged_at, a.acknowledged_by,
+  ${ISO('a.resolved_at')} AS resolved_at, a.resolved_by, a.assigned_to, a.escalation_level, ${ISO('a.announced_at')} AS announced_at
+FROM alert a JOIN site s ON s.key = a.site_key`;
+
+export interface AlertFilter {
+  state?: AlertState | 'open' | 'cleared';
+  kind?: string;
+  site?: string;
+  severity?: Severity;
+  limit: number;
+}
+
+export interface Trigger {
+  siteKey: number;
+  ruleId: string;
+  severity: Severity;
+  atMs: number;
+  title: { zh: string; en: string };
+  detail: Record<string, unknown>;
+}
+
+export class AlertConflictError extends Error {}
+
+/** The alerts and their audit trail; every change writes an alert_event in the same transaction. */
+export class AlertStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async list(f: AlertFilter): Promise<AlertRecord[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const add = (sql: string, v: unknown): void => {
+      values.push(v);
+      where.push(sql.replace('?', `$${values.length}`));
+    };
+    if (f.state === 'open') where.push(`a.state <> 'resolved'`);
+    else if (f.state === 'cleared') where.push(`a.cleared AND a.state <> 'resolved'`);
+    else if (f.state) add('a.state = ?', f.state);
+    if (f.kind) add('s.kind = ?', f.kind);
+    if (f.site) add('s.id = ?', f.site);
+    if (f.severity) add('a.severity = ?', f.severity);
+    values.push(f.limit);
+    const { rows } = await this.pool.query<AlertRecord>(
+      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.opened_at DESC, a.id DESC LIMIT $${values.length}`,
+      values,
+    );
+    return rows;
+  }
+
+  async get(id: number): Promise<AlertRecord | null> {
+    const { rows } = await this.pool.query<AlertRecord>(`${SELECT} WHERE a.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async history(id: number): Promise<AlertHistoryEntry[]> {
+    const { rows } = await this.pool.query<AlertHistoryEntry>(
+      `SELECT ${ISO('at')} AS at, action, actor, note, data FROM alert_event WHERE alert_id = $1 ORDER BY id`,
+      [id],
+    );
+    return rows;
+  }
+
+  /** Open alerts (for the engine's start and the escalation timer). */
+  async open(): Promise<AlertRecord[]> {
+    return this.list({ state: 'open', limit: 100_000 });
+  }
+
+  async countOpenBySeverity(): Promise<Record<string, number>> {
+    const { rows } = await this.pool.query<{ severity: string; n: number }>(`SELECT severity, count(*)::int AS n FROM alert WHERE state <> 'resolved' GROUP BY 1`);
+    return Object.fromEntries(rows.map((r) => [r.severity, r.n]));
+  }
+
+  /**
+   * Opens an alert, or extends the open one of the same (site, rule): counts the repeat, raises
+   * the severity if higher, and un-clears it. Returns the record and whether it is news
+   * (opened, raised or re-triggered after clearing).
+   */
+  async trigger(t: Trigger): Promise<{ alert: AlertRecord; news: 'opened' | 'raised' | 'retriggered' | null }> {
+    return this.tx(async (c) => {
+      const existing = await c.query<{ id: string; severity: Severity; cleared: boolean }>(
+        `SELECT id, severity, cleared FROM alert WHERE site_key = $1 AND rule_id = $2 AND state <> 'resolved' FOR UPDATE`,
+        [t.siteKey, t.ruleId],
+      );
+      const at = new Date(t.atMs);
+      const row = existing.rows[0];
+      let id: number;
+      let news: 'opened' | 'raised' | 'retriggered' | null = null;
+      if (!row) {
+        const ins = await c.query<{ id: string }>(
+          `INSERT INTO alert (site_key, rule_id, severity, state, title_zh, title_en, detail, opened_at, last_triggered_at, announced_at)
+           VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $7, now()) RETURNING id`,
+          [t.siteKey, t.ruleId, t.severity, t.title.zh, t.title.en, JSON.stringify(t.detail), at],
+        );
+        id = Number(ins.rows[0]!.id);
+        await this.event(c, id, 'opened', null, null, { severity: t.severity, ...t.detail });
+        news = 'opened';
+      } else {
+        id = Number(row.id);
+        const rank = ['warning', 'minor', 'major', 'critical'];
+        const raise = rank.indexOf(t.severity) > rank.indexOf(row.severity);
+        await c.query(
+          `UPDATE alert SET triggers = triggers + 1, last_triggered_at = greatest(last_triggered_at, $2), detail = $3,
+             severity = CASE WHEN $4 THEN $5 ELSE severity END, cleared = false, cleared_at = NULL, updated_at = now()
+           WHERE id = $1`,
+          [id, at, JSON.stringify(t.detail), raise, t.severity],
+        );
+        if (raise) {
+          await this.event(c, id, 'severity_raised', null, null, { from: row.severity, to: t.severity, ...t.detail });
+          news = 'raised';
+        } else if (row.cleared) {
+          await this.event(c, id, 'retriggered', null, null, t.detail);
+          news = 'retriggered';
+        }
+      }
+      return { alert: (await this.getWith(c, id))!, news };
+    });
+  }
+
+  /** Marks the open alert of (site, rule) cleared: its condition has ended. */
+  async clear(siteKey: number, ruleId: string, atMs: number): Promise<AlertRecord | null> {
+    return this.tx(async (c) => {
+      const { rows } = await c.query<{ id: string }>(
+        `UPDATE alert SET cleared = true, cleared_at = $3, updated_at = now()
+         WHERE site_key = $1 AND rule_id = $2 AND state <> 'resolved' AND NOT cleared RETURNING id`,
+        [siteKey, ruleId, new Date(atMs)],
+      );
+      if (!rows[0]) return null;
+      const id = Number(rows[0].id);
+      await this.event(c, id, 'cleared', null, null, {});
+      return this.getWith(c, id);
+    });
+  }
+
+  async acknowledge(id: number, actor: string, note: string): Promise<AlertRecord> {
+    return this.transition(id, actor, note, 'acknowledged', `state = 'active'`, `state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2`);
+  }
+
+  async resolve(id: number, actor: string, note: string): Promise<AlertRecord> {
+    return this.transition(id, actor, note, 'resolved', `state <> 'resolved'`, `state = 'resolved', resolved_at = now(), resolved_by = $2`);
+  }
+
+  async assign(id: number, actor: string, assignee: string, note: string): Promise<AlertRecord> {
+    return this.transition(id, actor, note, 'assigned', `state <> 'resolved'`, `assigned_to = $3`, [assignee]);
+  }
+
+  async comment(id: number, actor: string, note: string): Promise<AlertRecord> {
+    return this.transition(id, actor, note, 'comment', 'true', 'updated_at = updated_at');
+  }
+
+  /** Re-announcement or escalation of an unacknowledged alert. */
+  async escalate(id: number, action: 'reannounced' | 'escalated'): Promise<AlertRecord | null> {
+    return this.tx(async (c) => {
+      const set = action === 'escalated' ? 'escalation_level = escalation_level + 1, announced_at = now()' : 'announced_at = now()';
+      const { rowCount } = await c.query(`UPDATE alert SET ${set}, updated_at = now() WHERE id = $1 AND state = 'active'`, [id]);
+      if (!rowCount) return null;
+      await this.event(c, id, action, null, null, {});
+      return this.getWith(c, id);
+    });
+  }
+
+  private async transition(id: number, actor: string, note: string, action: string, guard: string, set: string, extra: unknown[] = []): Promise<AlertRecord> {
+    return this.tx(async (c) => {
+      const exists = await c.query<{ state: string }>('SELECT state FROM alert WHERE id = $1 FOR UPDATE', [id]);
+      if (!exists.rows[0]) throw new AlertConflictError('not found');
+      const { rowCount } = await c.query(`UPDATE alert SET ${set}, updated_at = now() WHERE id = $1 AND ${guard}`, [id, actor, ...extra]);
+      if (!rowCount) throw new AlertConflictError(`the alert is ${exists.rows[0].state}`);
+      await this.event(c, id, action, actor, note, extra.length ? { assignee: extra[0] } : {});
+      return (await this.getWith(c, id))!;
+    });
+  }
+
+  private async event(c: pg.PoolClient, id: number, action: string, actor: string | null, note: string | null, data: Record<string, unknown>): Promise<void> {
+    await c.query('INSERT INTO alert_event (alert_id, action, actor, note, data) VALUES ($1, $2, $3, $4, $5)', [id, action, actor, note, JSON.stringify(data)]);
+  }
+
+  private async getWith(c: pg.PoolClient, id: number): Promise<AlertRecord | null> {
+    const { rows } = await c.query<AlertRecord>(`${SELECT} WHERE a.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+}
