@@ -3,6 +3,7 @@ import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { StandardSchemaValidationPipe } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AqiController } from './air/aqi.controller.js';
+import { AlertsController, RulesController } from './alerts/alerts.controller.js';
 import { AuthController, UsersController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { HealthController } from './health/health.controller.js';
@@ -20,7 +21,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 1200 }])],
-      controllers: [HealthController, AuthController, UsersController, SitesController, DeadLettersController, AqiController],
+      controllers: [HealthController, AuthController, UsersController, SitesController, DeadLettersController, AqiController, AlertsController, RulesController],
       providers: [
         ...providers,
         LiveGateway,

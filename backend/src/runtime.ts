@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Provider } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { AqiService } from './air/aqi.service.js';
+import { AlertEngine } from './alerts/alert-engine.js';
+import { AlertStore } from './alerts/alert-store.js';
+import { WebhookNotifier } from './alerts/notifier.js';
+import { RulesRepository } from './alerts/rules.repository.js';
 import { IndicatorService } from './air/indicators.js';
 import { TokenService, resolveJwtSecret } from './auth/token.service.js';
 import { UsersRepository } from './auth/users.repository.js';
@@ -34,6 +39,8 @@ export class Runtime {
   ingest!: IngestService;
   subscriber: MqttSubscriber | null = null;
   indicators: IndicatorService | null = null;
+  alerts: AlertEngine | null = null;
+  private webhooks: WebhookNotifier | null = null;
   broker: EmbeddedBroker | null = null;
   /** Set when this start created the first admin. */
   generatedAdminPassword: string | null = null;
@@ -76,7 +83,31 @@ export class Runtime {
     this.ingest = new IngestService(pool, this.registry, metrics, events, config, log);
     const credentials = new DeviceCredentials(pool);
     const users = new UsersRepository(pool);
-    const tokens = new TokenService(await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR), config.JWT_TTL_S);
+    const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
+    const tokens = new TokenService(jwtSecret, config.JWT_TTL_S);
+    const alertStore = new AlertStore(pool);
+    const rules = new RulesRepository(pool);
+    const alerts = new AlertEngine(
+      alertStore,
+      rules,
+      this.registry,
+      events,
+      metrics,
+      {
+        reannounceMin: config.ALERT_REANNOUNCE_MIN,
+        escalateMin: config.ALERT_ESCALATE_MIN,
+        derived: (site) => indicators.derivedFor(site, liveState.latestOf(site)),
+        lastSeenMs: (key) => liveState.lastSeenMs(key),
+      },
+      log,
+    );
+    this.alerts = alerts;
+    liveState.alertSeverity = (key) => alerts.openSeverity(key);
+    const webhookSecret = config.WEBHOOK_SECRET ?? createHash('sha256').update(`tidewatch-webhook:${jwtSecret}`).digest('hex');
+    const urls = (config.WEBHOOK_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    this.webhooks = new WebhookNotifier(urls, webhookSecret, log);
+    alerts.onAlert((event, alert) => this.webhooks?.notify(event, alert));
+    await alerts.start();
     await this.ensureAdmin(users);
 
     if (config.MQTT_URL) this.subscriber = new MqttSubscriber({ ...config, MQTT_URL: config.MQTT_URL }, this.ingest, log);
@@ -99,6 +130,9 @@ export class Runtime {
       { provide: TokenService, useValue: tokens },
       { provide: AqiService, useValue: aqi },
       { provide: IndicatorService, useValue: indicators },
+      { provide: AlertStore, useValue: alertStore },
+      { provide: RulesRepository, useValue: rules },
+      { provide: AlertEngine, useValue: alerts },
       { provide: SitesRepository, useValue: new SitesRepository(pool) },
       { provide: SeriesRepository, useValue: new SeriesRepository(pool, config.TZ_DISTRICT) },
       { provide: 'RELOAD_SITES', useValue: reloadSites },
@@ -127,6 +161,8 @@ export class Runtime {
     await this.subscriber?.stop().catch(() => undefined);
     await this.broker?.stop().catch(() => undefined);
     await this.ingest?.close();
+    await this.alerts?.stop();
+    this.webhooks?.stop();
     await this.pool?.end().catch(() => undefined);
     await this.embeddedDb?.stop().catch(() => undefined);
   }

@@ -105,6 +105,23 @@ export class IndicatorService {
     }
   }
 
+  /** The derived values alert rules read: hourly AQI, water grade over target, effluent exceedances. */
+  derivedFor(site: SiteMeta, latest: Record<string, LatestValue>): Record<string, number | null> {
+    const ind = this.indicatorFor(site, latest);
+    switch (ind?.type) {
+      case 'aqi':
+        return { hourly_aqi: ind.aqi };
+      case 'effluent':
+        return { effluent_exceedances: ind.exceedances.length };
+      case 'water_class': {
+        const target = ind.target ? gradeOfRoman(ind.target) : null;
+        return { water_grade_over_target: target === null ? null : ind.grade - target };
+      }
+      default:
+        return { hourly_aqi: null, effluent_exceedances: null, water_grade_over_target: null };
+    }
+  }
+
   /** The indicator of a site, from the caches (air, plant) or its newest values (water). */
   indicatorFor(site: SiteMeta, latest: Record<string, LatestValue>): SiteIndicator | null {
     const values = Object.fromEntries(Object.entries(latest).map(([k, v]) => [k, v.value]));

@@ -119,6 +119,16 @@ export class AlertStore {
    * (opened, raised or re-triggered after clearing).
    */
   async trigger(t: Trigger): Promise<{ alert: AlertRecord; news: 'opened' | 'raised' | 'retriggered' | null }> {
+    try {
+      return await this.triggerOnce(t);
+    } catch (err) {
+      // Another hub instance opened the same (site, rule) alert at the same moment: extend it.
+      if ((err as { code?: string }).code === '23505') return this.triggerOnce(t);
+      throw err;
+    }
+  }
+
+  private async triggerOnce(t: Trigger): Promise<{ alert: AlertRecord; news: 'opened' | 'raised' | 'retriggered' | null }> {
     return this.tx(async (c) => {
       const existing = await c.query<{ id: string; severity: Severity; cleared: boolean }>(
         `SELECT id, severity, cleared FROM alert WHERE site_key = $1 AND rule_id = $2 AND state <> 'resolved' FOR UPDATE`,

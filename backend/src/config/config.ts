@@ -38,6 +38,12 @@ export const configSchema = z.object({
   INGEST_INFLIGHT_MAX: z.coerce.number().int().min(1).max(65535).default(2000),
   LIVE_SITE_INTERVAL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
   DEAD_LETTER_PAYLOAD_MAX: z.coerce.number().int().min(64).max(65536).default(4096),
+  /** An unacknowledged critical alert is announced again every N minutes… */
+  ALERT_REANNOUNCE_MIN: z.coerce.number().min(0.05).max(1440).default(5),
+  /** …and escalated after M minutes. */
+  ALERT_ESCALATE_MIN: z.coerce.number().min(0.05).max(10080).default(15),
+  /** Key of the HMAC-SHA256 signature on webhook deliveries (default: derived from JWT_SECRET). */
+  WEBHOOK_SECRET: z.string().min(16).optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & { SIMULATE: boolean };

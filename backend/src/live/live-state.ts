@@ -2,7 +2,7 @@ import { metricById, type LatestValue, type SiteIndicator, type SiteSnapshot } f
 import type pg from 'pg';
 import type { BatchResult } from '../ingest/batch-writer.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
-import { livenessStatus } from '../sites/site-status.js';
+import { livenessStatus, statusFromAlerts } from '../sites/site-status.js';
 
 interface SiteLive {
   online: boolean;
@@ -22,6 +22,9 @@ export class LiveState {
     private readonly registry: SiteRegistry,
     private readonly indicatorFor: (site: SiteMeta, latest: Record<string, LatestValue>) => SiteIndicator | null = () => null,
   ) {}
+
+  /** The most severe open alert of a site; set once the alert engine exists. */
+  alertSeverity: (siteKey: number) => string | null = () => null;
 
   async load(pool: pg.Pool): Promise<void> {
     const sites = await pool.query<{ key: number; online: boolean; status_at: Date | null; last_seen: Date | null }>(
@@ -66,13 +69,24 @@ export class LiveState {
     return changed;
   }
 
-  snapshot(site: SiteMeta, nowMs: number): SiteSnapshot {
-    const e = this.entry(site.key);
+  lastSeenMs(siteKey: number): number | null {
+    return this.bySite.get(siteKey)?.lastSeenMs ?? null;
+  }
+
+  /** The newest values of a site, by metric name. */
+  latestOf(site: SiteMeta): Record<string, LatestValue> {
     const latest: Record<string, LatestValue> = {};
-    for (const [metricId, v] of e.latest) {
+    for (const [metricId, v] of this.entry(site.key).latest) {
       const def = metricById(metricId);
       if (def) latest[def.name] = { value: v.value, t: new Date(v.timeMs).toISOString() };
     }
+    return latest;
+  }
+
+  snapshot(site: SiteMeta, nowMs: number): SiteSnapshot {
+    const e = this.entry(site.key);
+    const latest = this.latestOf(site);
+    const live = livenessStatus({ kind: site.kind, ...e }, nowMs);
     return {
       id: site.id,
       kind: site.kind,
@@ -80,7 +94,7 @@ export class LiveState {
       name_en: site.name_en,
       lat: site.lat,
       lon: site.lon,
-      status: livenessStatus({ kind: site.kind, ...e }, nowMs),
+      status: live === 'offline' ? 'offline' : statusFromAlerts(this.alertSeverity(site.key)),
       online: e.online,
       last_seen: e.lastSeenMs === null ? null : new Date(e.lastSeenMs).toISOString(),
       latest,

@@ -3,6 +3,7 @@ import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGat
 import { LIVE_NAMESPACE, subscribeSchema, type ClientToServerEvents, type ServerToClientEvents, type SiteSnapshot } from '@tidewatch/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { IndicatorService } from '../air/indicators.js';
+import { AlertEngine } from '../alerts/alert-engine.js';
 import { TokenService } from '../auth/token.service.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { IngestEvents } from '../ingest/ingest-events.js';
@@ -29,6 +30,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private readonly coalescer: Coalescer<number>;
   private unsubscribe: (() => void) | null = null;
   private unsubscribeAqi: (() => void) | null = null;
+  private unsubscribeAlerts: (() => void) | null = null;
 
   constructor(
     @Inject(TokenService) private readonly tokens: TokenService,
@@ -39,6 +41,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(CONFIG) config: Config,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(IndicatorService) private readonly indicators: IndicatorService,
+    @Inject(AlertEngine) private readonly alerts: AlertEngine,
   ) {
     this.coalescer = new Coalescer(config.LIVE_SITE_INTERVAL_MS, (key) => this.pushSite(key));
   }
@@ -56,6 +59,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
     // The hourly AQI goes to everyone watching air quality (or everything).
     this.unsubscribeAqi = this.indicators.onAqiChange((aqi) => this.server.to([ALL, kindRoom('air')]).emit('aqi', aqi));
+    // Alerts go out at once (never coalesced), to whoever watches the site; its map status follows.
+    this.unsubscribeAlerts = this.alerts.onAlert((event, alert) => {
+      this.server.to([ALL, kindRoom(alert.kind), siteRoom(alert.site)]).emit('alert', { event, ...alert });
+      const site = this.registry.lookup(alert.site);
+      if (site) this.coalescer.changed(site.key);
+    });
   }
 
   handleConnection(socket: LiveSocket): void {
@@ -75,6 +84,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   onModuleDestroy(): void {
     this.unsubscribe?.();
     this.unsubscribeAqi?.();
+    this.unsubscribeAlerts?.();
     this.coalescer.stop();
   }
 

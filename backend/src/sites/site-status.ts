@@ -20,3 +20,10 @@ export function livenessStatus(s: Liveness, nowMs: number): SiteStatus {
   const silent = nowMs - s.lastSeenMs > SILENCE_INTERVALS * NOMINAL_INTERVAL_S[s.kind] * 1000;
   return saidOffline || silent ? 'offline' : 'normal';
 }
+
+/** Map status of a live site from its most severe open alert: critical or major → alarm, minor or warning → warning. */
+export function statusFromAlerts(worst: string | null): SiteStatus {
+  if (worst === 'critical' || worst === 'major') return 'alarm';
+  if (worst === 'minor' || worst === 'warning') return 'warning';
+  return 'normal';
+}

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { RequireRole } from '../auth/roles.js';
 import { kindQuery, queryTime, siteCreateSchema, siteIdParam, sitePatchSchema } from '../common/http-schemas.js';
 import { IndicatorService } from '../air/indicators.js';
+import { AlertStore, type AlertRecord } from '../alerts/alert-store.js';
 import { DeviceCredentials } from './device-credentials.js';
 import { BUCKET_MS, BUCKETS, MAX_POINTS, SeriesRepository, type SeriesPoint } from './series.repository.js';
 import { SiteRegistry } from './site-registry.js';
@@ -62,6 +63,7 @@ export class SitesController {
     @Inject(DeviceCredentials) private readonly credentials: DeviceCredentials,
     @Inject('RELOAD_SITES') private readonly reloadSites: () => Promise<void>,
     @Inject(IndicatorService) private readonly indicators: IndicatorService,
+    @Inject(AlertStore) private readonly alerts: AlertStore,
   ) {}
 
   /** Adds what the standards say of the site now (AQI, water class or effluent compliance). */
@@ -76,10 +78,10 @@ export class SitesController {
   }
 
   @Get(':id')
-  async get(@Param('id', { schema: siteIdParam }) id: string): Promise<SiteDetail & { open_alerts: unknown[] }> {
+  async get(@Param('id', { schema: siteIdParam }) id: string): Promise<SiteDetail & { open_alerts: AlertRecord[] }> {
     const site = await this.sites.get(id);
     if (!site) throw new NotFoundException(`no site ${id}`);
-    return { ...this.withIndicator(site), open_alerts: [] };
+    return { ...this.withIndicator(site), open_alerts: await this.alerts.list({ state: 'open', site: id, limit: 100 }) };
   }
 
   @Get(':id/series')

@@ -1,6 +1,6 @@
 import { metricById, type LatestValue, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
 import type pg from 'pg';
-import { livenessStatus } from './site-status.js';
+import { livenessStatus, statusFromAlerts } from './site-status.js';
 
 export interface SiteInput {
   id: string;
@@ -30,13 +30,16 @@ interface SiteRow {
   status_at: Date | null;
   last_seen: Date | null;
   latest: [number, string, number][] | null;
+  worst_alert: string | null;
 }
 
 /** Sites with their newest values, in one query (no per-site round trips). */
 const SITES_SQL = `
 SELECT s.id, s.kind, s.name_zh, s.name_en, s.lat, s.lon, s.params, s.online, s.status_at, s.last_seen,
   (SELECT json_agg(json_build_array(l.metric_id, to_char(l.time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.value))
-     FROM reading_latest l WHERE l.site_key = s.key) AS latest
+     FROM reading_latest l WHERE l.site_key = s.key) AS latest,
+  (SELECT a.severity FROM alert a WHERE a.site_key = s.key AND a.state <> 'resolved'
+     ORDER BY array_position(ARRAY['critical', 'major', 'minor', 'warning'], a.severity) LIMIT 1) AS worst_alert
 FROM site s
 WHERE s.retired_at IS NULL AND ($1::text IS NULL OR s.kind = $1) AND ($2::text IS NULL OR s.id = $2)
 ORDER BY s.kind, s.id`;
@@ -55,7 +58,9 @@ function toDetail(r: SiteRow, nowMs: number): SiteDetail {
     name_en: r.name_en,
     lat: r.lat,
     lon: r.lon,
-    status: livenessStatus({ kind: r.kind, online: r.online, statusAtMs: r.status_at?.getTime() ?? null, lastSeenMs }, nowMs),
+    status: ((live) => (live === 'offline' ? live : statusFromAlerts(r.worst_alert)))(
+      livenessStatus({ kind: r.kind, online: r.online, statusAtMs: r.status_at?.getTime() ?? null, lastSeenMs }, nowMs),
+    ),
     online: r.online,
     last_seen: r.last_seen?.toISOString() ?? null,
     latest,

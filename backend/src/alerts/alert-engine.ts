@@ -1,0 +1,235 @@
+import { metricById, NOMINAL_INTERVAL_S, type SiteKind } from '@tidewatch/contracts';
+import type { BatchResult } from '../ingest/batch-writer.js';
+import type { IngestEvents } from '../ingest/ingest-events.js';
+import type { Logger } from '../logging/logger.js';
+import type { HubMetrics } from '../metrics/metrics.service.js';
+import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
+import type { AlertRecord, AlertStore } from './alert-store.js';
+import { emptyState, evaluate, type EvaluationInput, type Observation, type RuleState, type SiteEvent } from './evaluate.js';
+import { severityRank, type Condition, type Rule, type RuleDefinition, type Severity } from './rule-model.js';
+import type { RuleOverride, RulesRepository } from './rules.repository.js';
+
+const TICK_MS = 15_000;
+
+export interface AlertEngineOptions {
+  reannounceMin: number;
+  escalateMin: number;
+  /** Derived values of a site now (hourly AQI, water grade over target, effluent exceedances). */
+  derived(site: SiteMeta): Record<string, number | null>;
+  /** When the site last sent data (null: never). */
+  lastSeenMs(siteKey: number): number | null;
+}
+
+export type AlertListener = (event: string, alert: AlertRecord) => void;
+
+function usesTime(c: Condition): boolean {
+  if (c.type === 'no_data' || c.type === 'hazard_unrectified' || c.type === 'derived') return true;
+  if (c.type === 'all' || c.type === 'any') return c.of.some(usesTime);
+  return false;
+}
+
+/**
+ * Evaluates the alert rules on every committed batch (never before storage) and on a timer
+ * (silence, hazards, derived values, escalation); opens, extends and clears alerts; keeps
+ * each rule's state across restarts; tells listeners (socket.io, webhooks) of every change.
+ * Work runs one round at a time, in order.
+ */
+export class AlertEngine {
+  private rules: Rule[] = [];
+  private overrides = new Map<string, RuleOverride>();
+  private readonly states = new Map<string, RuleState>();
+  private readonly openLevels = new Map<number, Map<string, Severity>>();
+  private listeners: AlertListener[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly startedMs = Date.now();
+
+  constructor(
+    private readonly store: AlertStore,
+    private readonly rulesRepo: RulesRepository,
+    private readonly registry: SiteRegistry,
+    private readonly events: IngestEvents,
+    private readonly metrics: HubMetrics,
+    private readonly opts: AlertEngineOptions,
+    private readonly log: Logger,
+  ) {}
+
+  onAlert(listener: AlertListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** The most severe open alert of a site (for its map status). */
+  openSeverity(siteKey: number): Severity | null {
+    let worst: Severity | null = null;
+    for (const s of this.openLevels.get(siteKey)?.values() ?? []) if (!worst || severityRank(s) > severityRank(worst)) worst = s;
+    return worst;
+  }
+
+  async start(): Promise<void> {
+    await this.rulesRepo.syncDefaults();
+    await this.reloadRules();
+    for (const row of await this.rulesRepo.loadStates()) this.states.set(`${row.rule_id}:${row.site_key}`, row.state as RuleState);
+    for (const a of await this.store.open()) this.trackOpen(a);
+    await this.refreshGauge();
+    this.unsubscribe = this.events.onCommitted((result) => this.enqueue(() => this.onBatch(result)));
+    // Short re-announcement periods (tests, drills) need a finer tick.
+    const tickMs = Math.max(1000, Math.min(TICK_MS, (this.opts.reannounceMin * 60_000) / 3));
+    this.timer = setInterval(() => this.enqueue(() => this.tick(Date.now())), tickMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+    await this.queue;
+  }
+
+  async reloadRules(): Promise<void> {
+    this.rules = await this.rulesRepo.list();
+    this.overrides = new Map((await this.rulesRepo.overrides()).map((o) => [`${o.rule_id}:${o.site_key}`, o]));
+  }
+
+  /** Runs `fn` after everything queued before it. */
+  enqueue(fn: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(fn).catch((err: unknown) => this.log.error({ err: String(err) }, 'alert evaluation failed'));
+    this.queue = next;
+    return next;
+  }
+
+  /** The rules that apply to a site, with its overrides. */
+  rulesFor(site: SiteMeta): { id: string; definition: RuleDefinition }[] {
+    const out: { id: string; definition: RuleDefinition }[] = [];
+    for (const r of this.rules) {
+      if (r.kind !== site.kind) continue;
+      const o = this.overrides.get(`${r.id}:${site.key}`);
+      if (o ? !o.enabled : !r.enabled) continue;
+      out.push({ id: r.id, definition: o?.definition ?? r.definition });
+    }
+    return out;
+  }
+
+  private async onBatch(result: BatchResult): Promise<void> {
+    const readings = new Map<number, Observation[]>();
+    for (const r of result.stored) {
+      const def = metricById(r.metricId);
+      if (!def) continue;
+      let list = readings.get(r.siteKey);
+      if (!list) readings.set(r.siteKey, (list = []));
+      list.push({ metric: def.name, ts: r.timeMs, value: r.value });
+    }
+    const events = new Map<number, SiteEvent[]>();
+    for (const e of result.events) {
+      let list = events.get(e.siteKey);
+      if (!list) events.set(e.siteKey, (list = []));
+      list.push({ ts: e.timeMs, type: e.type, data: e.data });
+    }
+    const now = Date.now();
+    const saves: { ruleId: string; siteKey: number; state: RuleState }[] = [];
+    for (const siteKey of new Set([...readings.keys(), ...events.keys()])) {
+      const site = this.registry.byKey(siteKey);
+      if (!site) continue;
+      const derived = site.kind === 'river' || site.kind === 'seawater' ? this.opts.derived(site) : undefined;
+      for (const rule of this.rulesFor(site)) {
+        await this.run(site, rule, { readings: readings.get(siteKey), events: events.get(siteKey), derived, nowMs: now, lastSeenMs: now }, saves);
+      }
+    }
+    await this.rulesRepo.saveStates(saves);
+  }
+
+  /** Time-driven rules (silence, open hazards, derived values) and escalation. */
+  async tick(nowMs: number): Promise<void> {
+    const saves: { ruleId: string; siteKey: number; state: RuleState }[] = [];
+    for (const site of this.registry.all()) {
+      const rules = this.rulesFor(site).filter((r) => r.definition.levels.some((l) => usesTime(l.when)));
+      if (rules.length === 0) continue;
+      const derived = this.opts.derived(site);
+      const lastSeenMs = this.opts.lastSeenMs(site.key) ?? this.startedMs;
+      for (const rule of rules) await this.run(site, rule, { derived, nowMs, lastSeenMs }, saves);
+    }
+    await this.rulesRepo.saveStates(saves);
+    await this.escalate(nowMs);
+  }
+
+  private async run(site: SiteMeta, rule: { id: string; definition: RuleDefinition }, input: EvaluationInput, saves: { ruleId: string; siteKey: number; state: RuleState }[]): Promise<void> {
+    const key = `${rule.id}:${site.key}`;
+    const ctx = { id: site.id, kind: site.kind, params: site.params, nominalIntervalS: nominalInterval(site) };
+    const out = evaluate(rule.definition, ctx, this.states.get(key) ?? emptyState(), input);
+    this.states.set(key, out.state);
+    saves.push({ ruleId: rule.id, siteKey: site.key, state: out.state });
+    if (out.triggered) {
+      const { alert, news } = await this.store.trigger({
+        siteKey: site.key,
+        ruleId: rule.id,
+        severity: out.triggered.severity,
+        atMs: out.triggered.ts,
+        title: rule.definition.title,
+        detail: { values: out.triggered.values, at: new Date(out.triggered.ts).toISOString() },
+      });
+      this.trackOpen(alert);
+      if (news) this.announce(news, alert);
+    }
+    if (out.cleared || (out.level === null && out.triggered !== null)) {
+      const cleared = await this.store.clear(site.key, rule.id, input.nowMs);
+      if (cleared) this.announce('cleared', cleared);
+    }
+  }
+
+  private async escalate(nowMs: number): Promise<void> {
+    for (const a of await this.store.list({ state: 'active', severity: 'critical', limit: 10_000 })) {
+      const openFor = nowMs - Date.parse(a.opened_at);
+      const since = nowMs - Date.parse(a.announced_at);
+      const due = (this.opts.escalateMin * 60_000) * (a.escalation_level + 1);
+      if (openFor >= due) {
+        const e = await this.store.escalate(a.id, 'escalated');
+        if (e) this.announce('escalated', e);
+      } else if (since >= this.opts.reannounceMin * 60_000) {
+        const e = await this.store.escalate(a.id, 'reannounced');
+        if (e) this.announce('reannounced', e);
+      }
+    }
+  }
+
+  /** Called by the API after a person changed an alert. */
+  changed(event: string, alert: AlertRecord): void {
+    this.trackOpen(alert);
+    this.announce(event, alert);
+  }
+
+  private trackOpen(a: AlertRecord): void {
+    const site = this.registry.lookup(a.site);
+    if (!site) return;
+    let levels = this.openLevels.get(site.key);
+    if (!levels) this.openLevels.set(site.key, (levels = new Map()));
+    if (a.state === 'resolved') levels.delete(a.rule);
+    else levels.set(a.rule, a.severity);
+  }
+
+  private announce(event: string, alert: AlertRecord): void {
+    for (const l of this.listeners) {
+      try {
+        l(event, alert);
+      } catch (err) {
+        this.log.error({ err: String(err) }, 'alert listener failed');
+      }
+    }
+    void this.refreshGauge();
+  }
+
+  private async refreshGauge(): Promise<void> {
+    try {
+      const counts = await this.store.countOpenBySeverity();
+      for (const s of ['critical', 'major', 'minor', 'warning']) this.metrics.alertsOpen.set({ severity: s }, counts[s] ?? 0);
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'alert gauge not refreshed');
+    }
+  }
+}
+
+function nominalInterval(site: SiteMeta): number {
+  const p = site.params.interval_s;
+  return typeof p === 'number' && p > 0 ? p : NOMINAL_INTERVAL_S[site.kind as SiteKind];
+}
