@@ -1,3 +1,4 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,9 +12,17 @@ export default defineConfig({
         },
       },
       {
+        plugins: [vue()],
+        test: {
+          name: 'frontend',
+          include: ['frontend/src/**/*.test.ts'],
+          environment: 'happy-dom',
+        },
+      },
+      {
         test: {
           name: 'integration',
-          include: ['backend/test/**/*.test.ts'],
+          include: ['backend/test/**/*.test.ts', 'frontend/e2e/**/*.test.ts'],
           // Each file starts its own hub processes against shared services.
           fileParallelism: false,
           testTimeout: 180_000,

@@ -30,6 +30,8 @@ export interface SiteSnapshot {
   last_seen: string | null;
   latest: Record<string, LatestValue>;
   indicator?: SiteIndicator | null;
+  /** The site's settings (levels, bands, targets) its thresholds come from. */
+  params?: Record<string, unknown>;
 }
 
 /** Client → hub: receive only these kinds and/or sites (empty both: everything). */

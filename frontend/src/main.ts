@@ -1,4 +1,24 @@
+import { createPinia } from 'pinia';
 import { createApp } from 'vue';
+import { configureHttp } from './api/http';
 import App from './App.vue';
+import { createAppI18n, rememberLang, type Lang } from './i18n';
+import { createAppRouter } from './router';
+import { useAuthStore } from './stores/auth';
 
-createApp(App).mount('#app');
+const app = createApp(App);
+const pinia = createPinia();
+const i18n = createAppI18n();
+const router = createAppRouter();
+app.use(pinia).use(i18n).use(router);
+
+const auth = useAuthStore(pinia);
+configureHttp(
+  () => auth.token,
+  () => {
+    auth.logout();
+    void router.replace('/login');
+  },
+);
+rememberLang(i18n.global.locale.value as Lang);
+app.mount('#app');

@@ -99,6 +99,7 @@ export class LiveState {
       last_seen: e.lastSeenMs === null ? null : new Date(e.lastSeenMs).toISOString(),
       latest,
       indicator: this.indicatorFor(site, latest),
+      params: site.params,
     };
   }
 

@@ -1,0 +1,101 @@
+import { mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import AirPanel from '../components/AirPanel.vue';
+import AlertsPanel from '../components/AlertsPanel.vue';
+import { markerColour, textColour, wgs84ToGcj02 } from '../components/map-style';
+import { createAppI18n } from '../i18n';
+import { useAlertsStore } from '../stores/alerts';
+import { useAqiStore } from '../stores/aqi';
+import { useAuthStore } from '../stores/auth';
+import { alert } from './fixtures';
+
+function loginAs(role: string): void {
+  const b64 = (o: object): string => btoa(JSON.stringify(o)).replace(/=+$/, '');
+  useAuthStore().token = `${b64({})}.${b64({ username: 'u', role, exp: Date.now() / 1000 + 3600 })}.s`;
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+});
+
+describe('AlertsPanel', () => {
+  it('lists alerts by severity in Chinese, flashes a new critical one, and shows actions only to operators', async () => {
+    loginAs('viewer');
+    const store = useAlertsStore();
+    store.apply({ ...alert(1, 'minor', '2026-11-28T01:00:00Z'), event: 'opened' });
+    store.apply({ ...alert(2, 'critical', '2026-11-28T00:00:00Z'), event: 'opened' });
+    const w = mount(AlertsPanel, { global: { plugins: [createAppI18n('zh')] } });
+    const items = w.findAll('li.alert');
+    expect(items.map((i) => i.attributes('data-alert'))).toEqual(['2', '1']);
+    expect(items[0]!.text()).toContain('紧急');
+    expect(items[0]!.text()).toContain('可燃气体浓度超限');
+    expect(items[0]!.classes()).toContain('fresh');
+    expect(w.find('[data-action=ack]').exists()).toBe(false);
+    loginAs('operator');
+    await w.vm.$nextTick();
+    expect(w.findAll('[data-action=ack]')).toHaveLength(2);
+  });
+
+  it('acknowledges with a note through the API', async () => {
+    loginAs('operator');
+    const store = useAlertsStore();
+    store.apply({ ...alert(7, 'critical', '2026-11-28T00:00:00Z'), event: 'opened' });
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ ...alert(7, 'critical', '2026-11-28T00:00:00Z', 'acknowledged'), acknowledged_by: 'u' }), { status: 200 }));
+    vi.stubGlobal('fetch', fetchMock);
+    const w = mount(AlertsPanel, { global: { plugins: [createAppI18n('zh')] } });
+    await w.find('[data-action=ack]').trigger('click');
+    await w.find('textarea[name=note]').setValue('已派人处置');
+    await w.find('form.note').trigger('submit');
+    await vi.waitFor(() => expect(store.open.get(7)!.state).toBe('acknowledged'));
+    const calls = fetchMock.mock.calls as unknown as [string, RequestInit][];
+    expect(calls[0]![0]).toBe('/api/alerts/7/ack');
+    expect(JSON.parse(String(calls[0]![1].body))).toEqual({ note: '已派人处置' });
+    vi.unstubAllGlobals();
+  });
+
+  it('speaks English when switched', () => {
+    useAlertsStore().apply({ ...alert(1, 'major', '2026-11-28T01:00:00Z'), event: 'opened' });
+    const w = mount(AlertsPanel, { global: { plugins: [createAppI18n('en')] } });
+    expect(w.text()).toContain('Major');
+    expect(w.text()).toContain('Combustible gas');
+  });
+});
+
+describe('AirPanel', () => {
+  it('shows the district AQI with its category colour and primary pollutant, stations ranked', () => {
+    useAqiStore().set({
+      hour: '2026-11-28T00:00:00Z',
+      standard: 'HJ 633-2026',
+      district: { aqi: 128, category: { zh: '轻度污染', en: 'Lightly polluted', colour: '#FF7E00', level: 3 }, primary: ['pm25'], valid_stations: 8 },
+      stations: [
+        { site: 'air-a', name_zh: '甲站', name_en: 'A', aqi: 150, category: { zh: '轻度污染', en: 'Lightly polluted', colour: '#FF7E00', level: 3 }, primary: ['pm25'] },
+        { site: 'air-b', name_zh: '乙站', name_en: 'B', aqi: 90, category: { zh: '良', en: 'Good', colour: '#FFFF00', level: 2 }, primary: ['pm10'] },
+      ],
+    });
+    const w = mount(AirPanel, { global: { plugins: [createAppI18n('zh')] } });
+    expect(w.find('[data-testid=district-aqi]').text()).toBe('128');
+    expect(w.text()).toContain('轻度污染');
+    expect(w.text()).toContain('首要污染物 PM2.5');
+    expect(w.find('.district').attributes('style')).toContain('background: #FF7E00');
+    expect(w.findAll('.stations li').map((l) => l.text())).toEqual(['甲站150', '乙站90']);
+  });
+});
+
+describe('map styling', () => {
+  it('colours markers by status, and normal air stations by AQI category', () => {
+    const base = { id: 'x', kind: 'air' as const, name_zh: '', name_en: '', lat: 0, lon: 0, online: true, last_seen: null, latest: {} };
+    expect(markerColour({ ...base, status: 'alarm' })).toBe('#c62828');
+    expect(markerColour({ ...base, status: 'offline' })).toBe('#7a8593');
+    expect(markerColour({ ...base, status: 'normal', indicator: { type: 'aqi', hour: '', aqi: 60, category: { zh: '良', en: 'Good', colour: '#FFFF00', level: 2 }, primary: [] } })).toBe('#FFFF00');
+    expect(textColour('#FFFF00')).toBe('#1d2733');
+    expect(textColour('#7E0023')).toBe('#ffffff');
+  });
+
+  it('shifts coordinates to GCJ-02 inside China only', () => {
+    const [lat, lon] = wgs84ToGcj02(38.855, 121.49);
+    expect(lat - 38.855).toBeGreaterThan(0.0005);
+    expect(lon - 121.49).toBeGreaterThan(0.004);
+    expect(wgs84ToGcj02(51.5, -0.12)).toEqual([51.5, -0.12]);
+  });
+});

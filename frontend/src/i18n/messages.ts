@@ -1,0 +1,30 @@
+/** Interface text, Chinese first (the duty room reads Chinese), English beside it. */
+export const zh = {
+  app: { title: '潮汐守望 · 高新区环境与安全监测', short: '潮汐守望' },
+  login: { title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '用户名或密码错误', tooMany: '尝试次数过多，请稍后再试' },
+  nav: { logout: '退出', language: 'English', live: '实时连接', offline: '连接中断', reconnecting: '正在重连…' },
+  kind: { air: '空气质量', pump_station: '污水泵站', wwtp: '污水处理厂', river: '河流断面', seawater: '近岸海域', gas_point: '燃气安全', fishing_port: '渔港', ebike_charging: '电动车充电棚' },
+  status: { normal: '正常', warning: '预警', alarm: '报警', offline: '离线' },
+  severity: { critical: '紧急', major: '重要', minor: '次要', warning: '提示' },
+  state: { active: '待处理', acknowledged: '已确认', resolved: '已解决', cleared: '已恢复' },
+  map: { sites: '{n} 个监测点', layers: '图层', outline: '高新区轮廓（离线）' },
+  alerts: { title: '告警', none: '当前无告警', ack: '确认', resolve: '解决', note: '处理说明', history: '处理记录', all: '全部', cancel: '取消', submit: '提交', openedAt: '发生时间', site: '监测点', newCritical: '新的紧急告警' },
+  air: { title: '空气质量', district: '全区', primary: '首要污染物', unavailable: '无有效数据', hour: '{hour} 时' },
+  site: { latest: '最新数值', lastSeen: '最近数据', events: '近期事件', close: '关闭', range24h: '24小时', range7d: '7天', range30d: '30天', noData: '暂无数据', indicator: '评价' },
+};
+
+export type Messages = typeof zh;
+
+export const en: Messages = {
+  app: { title: 'Tidewatch · Hi-tech Zone environment & safety', short: 'Tidewatch' },
+  login: { title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in', failed: 'Wrong username or password', tooMany: 'Too many attempts; try again later' },
+  nav: { logout: 'Log out', language: '中文', live: 'Live', offline: 'Disconnected', reconnecting: 'Reconnecting…' },
+  kind: { air: 'Air quality', pump_station: 'Pump station', wwtp: 'Wastewater plant', river: 'River section', seawater: 'Near-shore sea', gas_point: 'Gas safety', fishing_port: 'Fishing port', ebike_charging: 'E-bike charging' },
+  status: { normal: 'Normal', warning: 'Warning', alarm: 'Alarm', offline: 'Offline' },
+  severity: { critical: 'Critical', major: 'Major', minor: 'Minor', warning: 'Warning' },
+  state: { active: 'Active', acknowledged: 'Acknowledged', resolved: 'Resolved', cleared: 'Cleared' },
+  map: { sites: '{n} sites', layers: 'Layers', outline: 'District outline (offline)' },
+  alerts: { title: 'Alerts', none: 'No open alerts', ack: 'Acknowledge', resolve: 'Resolve', note: 'Note', history: 'History', all: 'All', cancel: 'Cancel', submit: 'Submit', openedAt: 'Opened', site: 'Site', newCritical: 'New critical alert' },
+  air: { title: 'Air quality', district: 'District', primary: 'Primary pollutant', unavailable: 'No valid data', hour: '{hour}:00' },
+  site: { latest: 'Newest values', lastSeen: 'Last data', events: 'Recent events', close: 'Close', range24h: '24 h', range7d: '7 days', range30d: '30 days', noData: 'No data yet', indicator: 'Assessment' },
+};

@@ -1,0 +1,82 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { apiFetch } from '../api/http';
+
+export type Severity = 'critical' | 'major' | 'minor' | 'warning';
+export const SEVERITY_ORDER: Severity[] = ['critical', 'major', 'minor', 'warning'];
+
+export interface Alert {
+  id: number;
+  site: string;
+  site_name_zh: string;
+  site_name_en: string;
+  kind: string;
+  rule: string;
+  severity: Severity;
+  state: 'active' | 'acknowledged' | 'resolved';
+  cleared: boolean;
+  title_zh: string;
+  title_en: string;
+  detail: Record<string, unknown>;
+  opened_at: string;
+  acknowledged_by: string | null;
+  resolved_by: string | null;
+  escalation_level: number;
+}
+
+export interface AlertEvent extends Alert {
+  event: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  action: string;
+  actor: string | null;
+  note: string | null;
+}
+
+/** Most severe first, then newest first. */
+export function byUrgency(a: Alert, b: Alert): number {
+  return SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || b.opened_at.localeCompare(a.opened_at) || b.id - a.id;
+}
+
+export const useAlertsStore = defineStore('alerts', () => {
+  const open = ref(new Map<number, Alert>());
+  /** Ids of critical alerts that arrived live and nobody has looked at yet (flash and sound). */
+  const fresh = ref(new Set<number>());
+  const sorted = computed(() => [...open.value.values()].sort(byUrgency));
+
+  function load(alerts: Alert[]): void {
+    open.value = new Map(alerts.filter((a) => a.state !== 'resolved').map((a) => [a.id, a]));
+  }
+
+  /** An `alert` event: opened, raised, cleared, acknowledged, resolved, escalated… */
+  function apply(e: AlertEvent): { newCritical: boolean } {
+    const { event, ...alert } = e;
+    if (alert.state === 'resolved') {
+      open.value.delete(alert.id);
+      fresh.value.delete(alert.id);
+      return { newCritical: false };
+    }
+    open.value.set(alert.id, alert);
+    const urgent = alert.severity === 'critical' && alert.state === 'active' && ['opened', 'raised', 'retriggered', 'reannounced', 'escalated'].includes(event);
+    if (urgent) fresh.value.add(alert.id);
+    if (alert.state !== 'active') fresh.value.delete(alert.id);
+    return { newCritical: urgent };
+  }
+
+  function seen(id: number): void {
+    fresh.value.delete(id);
+  }
+
+  async function act(id: number, action: 'ack' | 'resolve', note: string): Promise<void> {
+    const updated = await apiFetch<Alert>(`/api/alerts/${id}/${action}`, { method: 'POST', body: { note } });
+    apply({ ...updated, event: action === 'ack' ? 'acknowledged' : 'resolved' });
+  }
+
+  async function historyOf(id: number): Promise<HistoryEntry[]> {
+    return (await apiFetch<{ history: HistoryEntry[] }>(`/api/alerts/${id}`)).history;
+  }
+
+  return { open, fresh, sorted, load, apply, seen, act, historyOf };
+});
