@@ -5,6 +5,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AqiController } from './air/aqi.controller.js';
 import { AlertsController, RulesController } from './alerts/alerts.controller.js';
 import { AuthController, UsersController } from './auth/auth.controller.js';
+import { GoalsController } from './goals/goals.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { HealthController } from './health/health.controller.js';
 import { DeadLettersController } from './ingest/dead-letters.controller.js';
@@ -21,7 +22,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 1200 }])],
-      controllers: [HealthController, AuthController, UsersController, SitesController, DeadLettersController, AqiController, AlertsController, RulesController],
+      controllers: [HealthController, AuthController, UsersController, SitesController, DeadLettersController, AqiController, AlertsController, RulesController, GoalsController],
       providers: [
         ...providers,
         LiveGateway,

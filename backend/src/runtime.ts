@@ -4,6 +4,7 @@ import type { Provider } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AqiService } from './air/aqi.service.js';
 import { AlertEngine } from './alerts/alert-engine.js';
+import { GoalsService } from './goals/goals.service.js';
 import { AlertStore } from './alerts/alert-store.js';
 import { WebhookNotifier } from './alerts/notifier.js';
 import { RulesRepository } from './alerts/rules.repository.js';
@@ -133,6 +134,7 @@ export class Runtime {
       { provide: AlertStore, useValue: alertStore },
       { provide: RulesRepository, useValue: rules },
       { provide: AlertEngine, useValue: alerts },
+      { provide: GoalsService, useValue: new GoalsService(pool, this.registry, aqi, config.TZ_DISTRICT) },
       { provide: SitesRepository, useValue: new SitesRepository(pool) },
       { provide: SeriesRepository, useValue: new SeriesRepository(pool, config.TZ_DISTRICT) },
       { provide: 'RELOAD_SITES', useValue: reloadSites },

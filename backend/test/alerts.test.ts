@@ -156,4 +156,15 @@ describe('alerts end to end', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(alerts.some((a) => a.site === 'gas-hekou-riser' && a.rule === 'gas-lel')).toBe(false);
   });
+
+  it('computes the goals board from the same data', async () => {
+    const report = (await api<{ goals: { id: string; met: boolean | null; figures: { key: string; value: number | null }[] }[] }>(t, viewer, '/api/goals')).body;
+    expect(report.goals.map((g) => g.id)).toEqual(['air', 'sea', 'wastewater', 'sewage', 'gas', 'ports', 'ebike']);
+    const open = (await api<{ severity: string; kind: string }[]>(t, viewer, '/api/alerts?state=open&kind=gas_point')).body;
+    const gas = report.goals.find((g) => g.id === 'gas')!;
+    expect(gas.figures.find((f) => f.key === 'open_critical')!.value).toBe(open.filter((a) => a.severity === 'critical').length);
+    expect(gas.met).toBe(open.every((a) => a.severity !== 'critical') ? expect.any(Boolean) : false);
+    // Acknowledged this month: the median minutes to acknowledge is known.
+    expect(gas.figures.find((f) => f.key === 'median_ack_minutes')!.value).toEqual(expect.any(Number));
+  });
 });

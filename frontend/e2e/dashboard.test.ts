@@ -77,6 +77,14 @@ describe('the dashboard in a real browser', () => {
     await page.waitForFunction(() => document.querySelector('li.alert.critical[data-site=gas-hekou-riser] .state')?.textContent?.includes('已确认'), undefined, { timeout: 5000 });
   });
 
+  it('shows the goals board', async () => {
+    await page.click('[data-tab=goals]');
+    await page.waitForSelector('[data-testid=goals-board] article.goal[data-goal=ebike]', { timeout: 10_000 });
+    expect(await page.locator('[data-testid=goals-board] article.goal').count()).toBe(7);
+    expect(await page.textContent('[data-testid=goals-board]')).toContain('优良天数比例');
+    await page.click('[data-tab=alerts]');
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });

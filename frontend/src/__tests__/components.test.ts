@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import AirPanel from '../components/AirPanel.vue';
 import AlertsPanel from '../components/AlertsPanel.vue';
+import GoalsBoard from '../components/GoalsBoard.vue';
 import { markerColour, textColour, wgs84ToGcj02 } from '../components/map-style';
 import { createAppI18n } from '../i18n';
 import { useAlertsStore } from '../stores/alerts';
@@ -79,6 +80,26 @@ describe('AirPanel', () => {
     expect(w.text()).toContain('首要污染物 PM2.5');
     expect(w.find('.district').attributes('style')).toContain('background: #FF7E00');
     expect(w.findAll('.stations li').map((l) => l.text())).toEqual(['甲站150', '乙站90']);
+  });
+});
+
+describe('GoalsBoard', () => {
+  it('shows each goal with its figures, target and whether it is met', async () => {
+    const goals = [
+      { id: 'air', name_zh: '空气质量', name_en: 'Air quality', figures: [{ key: 'good_days_ratio', label_zh: '优良天数比例（今年）', label_en: 'Good-days ratio', value: 0.875, unit: 'ratio' }], target_zh: '优于去年同期', target_en: 'Better than last year', met: true, trend: { key: 'good_days_ratio', previous: 0.8, better: true } },
+      { id: 'ebike', name_zh: '电动自行车充电', name_en: 'E-bike charging', figures: [{ key: 'fire_risk_alerts', label_zh: '火灾风险告警（本月）', label_en: 'Fire-risk alerts', value: 2, unit: 'count' }], target_zh: '0', target_en: '0', met: false },
+    ];
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ goals }), { status: 200 })));
+    const w = mount(GoalsBoard, { global: { plugins: [createAppI18n('zh')] } });
+    await vi.waitFor(() => expect(w.findAll('article.goal')).toHaveLength(2));
+    const air = w.find('[data-goal=air]');
+    expect(air.classes()).toContain('met');
+    expect(air.text()).toContain('87.5%');
+    expect(air.text()).toContain('▲ 去年同期 80.0%');
+    expect(w.find('[data-goal=ebike]').classes()).toContain('not-met');
+    expect(w.find('[data-goal=ebike]').text()).toContain('未达标');
+    w.unmount();
+    vi.unstubAllGlobals();
   });
 });
 

@@ -1,0 +1,263 @@
+import { metricFor } from '@tidewatch/contracts';
+import type pg from 'pg';
+import type { AqiService, DailyAqiDay } from '../air/aqi.service.js';
+import { addDays, dayStartMs, localDate } from '../common/district-time.js';
+import type { SiteRegistry } from '../sites/site-registry.js';
+import { compositeIndex, goodDaysRatio, type CompositeDay } from '../standards/composite.js';
+import { aqiVersionFor } from '../standards/aqi.js';
+import { effluentCompliance, isGoodSeawater, seawaterClass } from '../standards/water.js';
+
+export interface Goal {
+  id: string;
+  name_zh: string;
+  name_en: string;
+  /** The figures, each with its unit ('ratio' is a fraction 0–1). */
+  figures: { key: string; label_zh: string; label_en: string; value: number | null; unit: string }[];
+  target_zh: string;
+  target_en: string;
+  /** Whether the target is met now (null: not enough data). */
+  met: boolean | null;
+  /** The same figure a year ago or last month, where the goal compares with it. */
+  trend?: { key: string; previous: number | null; better: boolean | null };
+}
+
+export interface GoalsReport {
+  as_of: string;
+  period: { year_from: string; month_from: string; to: string };
+  goals: Goal[];
+}
+
+const CACHE_MS = 60_000;
+
+function compositeDays(days: DailyAqiDay[]): CompositeDay[] {
+  return days.filter((d) => d.aqi !== null).map((d) => ({ ...d.concentrations }));
+}
+
+/** The district's published goals (DESIGN §5) as live figures, their targets and trends. */
+export class GoalsService {
+  private cache: { at: number; report: GoalsReport } | null = null;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly registry: SiteRegistry,
+    private readonly aqi: AqiService,
+    private readonly tz: string,
+  ) {}
+
+  async goals(nowMs = Date.now()): Promise<GoalsReport> {
+    if (this.cache && nowMs - this.cache.at < CACHE_MS) return this.cache.report;
+    const today = localDate(nowMs, this.tz);
+    const yearFrom = `${today.slice(0, 4)}-01-01`;
+    const monthFrom = `${today.slice(0, 7)}-01`;
+    const lastYear = (d: string): string => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`;
+    const goals = await Promise.all([
+      this.air(yearFrom, monthFrom, today, lastYear),
+      this.sea(yearFrom, today),
+      this.wastewater(yearFrom, today),
+      this.sewage(monthFrom, today),
+      this.gas(monthFrom),
+      this.ports(monthFrom),
+      this.ebike(monthFrom),
+    ]);
+    const report = { as_of: new Date(nowMs).toISOString(), period: { year_from: yearFrom, month_from: monthFrom, to: today }, goals };
+    this.cache = { at: nowMs, report };
+    return report;
+  }
+
+  private async air(yearFrom: string, monthFrom: string, today: string, lastYear: (d: string) => string): Promise<Goal> {
+    const [thisYear, prevYear] = await Promise.all([this.aqi.daily(yearFrom, today), this.aqi.daily(lastYear(yearFrom), lastYear(today))]);
+    const good = goodDaysRatio(thisYear.map((d) => d.aqi));
+    const goodPrev = goodDaysRatio(prevYear.map((d) => d.aqi));
+    const version = aqiVersionFor(dayStartMs(today, this.tz));
+    const month = compositeIndex(compositeDays(thisYear.filter((d) => d.date >= monthFrom)), version);
+    const ytd = compositeIndex(compositeDays(thisYear), version);
+    const ytdPrev = compositeIndex(compositeDays(prevYear), version);
+    const better = good.ratio === null || goodPrev.ratio === null ? null : good.ratio >= goodPrev.ratio && (ytd.index === null || ytdPrev.index === null || ytd.index <= ytdPrev.index);
+    return {
+      id: 'air',
+      name_zh: '空气质量',
+      name_en: 'Air quality',
+      figures: [
+        { key: 'good_days_ratio', label_zh: '优良天数比例（今年）', label_en: 'Good-days ratio (this year)', value: good.ratio, unit: 'ratio' },
+        { key: 'valid_days', label_zh: '有效天数', label_en: 'Valid days', value: good.validDays, unit: 'days' },
+        { key: 'composite_month', label_zh: '综合指数（本月）', label_en: 'Composite index (this month)', value: month.index, unit: '' },
+        { key: 'composite_ytd', label_zh: '综合指数（今年累计）', label_en: 'Composite index (year to date)', value: ytd.index, unit: '' },
+      ],
+      target_zh: '优于去年同期',
+      target_en: 'Better than the same period last year',
+      met: better,
+      trend: { key: 'good_days_ratio', previous: goodPrev.ratio, better },
+    };
+  }
+
+  /** Daily means per site of a kind's metrics: site → date → metric → mean. */
+  private async dailyMeans(kind: string, metrics: string[], from: string, to: string): Promise<Map<number, Map<string, Record<string, number>>>> {
+    const sites = this.registry.ofKind(kind as never);
+    const ids = metrics.map((m) => metricFor(kind as never, m)!.id);
+    const { rows } = await this.pool.query<{ site_key: number; metric_id: number; day: string; mean: number }>(
+      `SELECT site_key, metric_id, to_char(date_trunc('day', hour, $5), 'YYYY-MM-DD') AS day, sum(sum) / sum(n) AS mean
+       FROM reading_hourly WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 AND hour < $4
+       GROUP BY 1, 2, 3`,
+      [sites.map((s) => s.key), ids, new Date(dayStartMs(from, this.tz)), new Date(dayStartMs(addDays(to, 1), this.tz)), this.tz],
+    );
+    const out = new Map<number, Map<string, Record<string, number>>>();
+    for (const r of rows) {
+      const name = metrics[ids.indexOf(r.metric_id)]!;
+      let bySite = out.get(r.site_key);
+      if (!bySite) out.set(r.site_key, (bySite = new Map()));
+      const day = bySite.get(r.day) ?? {};
+      day[name] = r.mean;
+      bySite.set(r.day, day);
+    }
+    return out;
+  }
+
+  private async sea(yearFrom: string, today: string): Promise<Goal> {
+    const means = await this.dailyMeans('seawater', ['ph', 'do_mgl', 'cod_mgl', 'din_mgl', 'dip_mgl', 'oil_mgl'], yearFrom, today);
+    let valid = 0;
+    let good = 0;
+    for (const days of means.values()) {
+      for (const v of days.values()) {
+        const c = seawaterClass(v);
+        if (!c) continue;
+        valid++;
+        if (isGoodSeawater(c)) good++;
+      }
+    }
+    const ratio = valid ? good / valid : null;
+    return {
+      id: 'sea',
+      name_zh: '近岸海域水质',
+      name_en: 'Near-shore sea water',
+      figures: [{ key: 'good_ratio', label_zh: '优良（一、二类）点位天数比例', label_en: 'Good-quality (class I–II) point-day ratio', value: ratio, unit: 'ratio' }],
+      target_zh: '100%',
+      target_en: '100 %',
+      met: ratio === null ? null : ratio >= 1,
+    };
+  }
+
+  private async wastewater(yearFrom: string, today: string): Promise<Goal> {
+    const plants = this.registry.ofKind('wwtp');
+    const names = ['cod_mgl', 'nh3n_mgl', 'tn_mgl', 'tp_mgl', 'ss_mgl', 'ph', 'water_temp_c'];
+    const ids = names.map((m) => metricFor('wwtp', m)!.id);
+    const { rows } = await this.pool.query<{ site_key: number; hour: Date; metric_id: number; mean: number }>(
+      `SELECT site_key, hour, metric_id, sum / n AS mean FROM reading_hourly
+       WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3`,
+      [plants.map((p) => p.key), ids, new Date(dayStartMs(yearFrom, this.tz))],
+    );
+    const hours = new Map<string, Record<string, number>>();
+    for (const r of rows) {
+      const key = `${r.site_key}:${r.hour.getTime()}`;
+      const h = hours.get(key) ?? {};
+      h[names[ids.indexOf(r.metric_id)]!] = r.mean;
+      hours.set(key, h);
+    }
+    let judged = 0;
+    let compliant = 0;
+    for (const [key, v] of hours) {
+      const plant = this.registry.byKey(Number(key.split(':')[0]));
+      const check = effluentCompliance(v, plant?.params.built_after_2006 !== false);
+      if (check.missing.length > 0) continue;
+      judged++;
+      if (check.compliant) compliant++;
+    }
+    const ratio = judged ? compliant / judged : null;
+    return {
+      id: 'wastewater',
+      name_zh: '污水处理厂出水',
+      name_en: 'Wastewater plant effluent',
+      figures: [{ key: 'compliant_hours_ratio', label_zh: '一级A达标小时比例（今年）', label_en: 'Share of hours meeting class 1A (this year)', value: ratio, unit: 'ratio' }],
+      target_zh: '100%',
+      target_en: '100 %',
+      met: ratio === null ? null : ratio >= 1,
+    };
+  }
+
+  private async sewage(monthFrom: string, today: string): Promise<Goal> {
+    const means = await this.dailyMeans('pump_station', ['pump_fault'], monthFrom, today);
+    const faults: number[] = [];
+    for (const days of means.values()) for (const v of days.values()) if (v.pump_fault !== undefined) faults.push(v.pump_fault);
+    const availability = faults.length ? 1 - faults.reduce((a, b) => a + b, 0) / faults.length : null;
+    const overflow = await this.countAlerts(`rule_id = 'pump-level'`, monthFrom);
+    return {
+      id: 'sewage',
+      name_zh: '污水管网',
+      name_en: 'Sewage network',
+      figures: [
+        { key: 'availability', label_zh: '泵站可用率（本月）', label_en: 'Pump station availability (this month)', value: availability, unit: 'ratio' },
+        { key: 'overflow_risk_events', label_zh: '溢流风险事件（本月）', label_en: 'Overflow-risk events (this month)', value: overflow, unit: 'count' },
+      ],
+      target_zh: '可用率≥99.5%；溢流风险事件 0',
+      target_en: 'Availability ≥ 99.5 %; 0 overflow-risk events',
+      met: availability === null ? null : availability >= 0.995 && overflow === 0,
+    };
+  }
+
+  private async countAlerts(where: string, from: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM alert WHERE ${where} AND opened_at >= $1`, [new Date(dayStartMs(from, this.tz))]);
+    return rows[0]?.n ?? 0;
+  }
+
+  private async gas(monthFrom: string): Promise<Goal> {
+    const { rows } = await this.pool.query<{ open_critical: number; open_all: number; median_ack: number | null }>(
+      `SELECT count(*) FILTER (WHERE a.state <> 'resolved' AND a.severity = 'critical')::int AS open_critical,
+              count(*) FILTER (WHERE a.state <> 'resolved')::int AS open_all,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.acknowledged_at - a.opened_at) / 60)
+                FILTER (WHERE a.acknowledged_at IS NOT NULL AND a.opened_at >= $1) AS median_ack
+       FROM alert a JOIN site s ON s.key = a.site_key WHERE s.kind = 'gas_point'`,
+      [new Date(dayStartMs(monthFrom, this.tz))],
+    );
+    const r = rows[0]!;
+    return {
+      id: 'gas',
+      name_zh: '燃气安全',
+      name_en: 'Gas safety',
+      figures: [
+        { key: 'open_critical', label_zh: '未关闭紧急告警', label_en: 'Open critical alerts', value: r.open_critical, unit: 'count' },
+        { key: 'open_alerts', label_zh: '未关闭告警', label_en: 'Open alerts', value: r.open_all, unit: 'count' },
+        { key: 'median_ack_minutes', label_zh: '确认用时中位数（本月）', label_en: 'Median minutes to acknowledge (this month)', value: r.median_ack, unit: 'min' },
+      ],
+      target_zh: '紧急告警 0；确认用时≤5分钟',
+      target_en: '0 open critical; ≤ 5 min to acknowledge',
+      met: r.open_critical === 0 && (r.median_ack === null || r.median_ack <= 5),
+    };
+  }
+
+  private async ports(monthFrom: string): Promise<Goal> {
+    const { rows } = await this.pool.query<{ inspections: number; hazards: number; rectified: number }>(
+      `SELECT count(*) FILTER (WHERE type = 'inspection')::int AS inspections,
+              coalesce(sum(jsonb_array_length(data->'hazards')) FILTER (WHERE type = 'inspection' AND data->>'result' = 'fail'), 0)::int AS hazards,
+              count(*) FILTER (WHERE type = 'rectified')::int AS rectified
+       FROM event e JOIN site s ON s.key = e.site_key WHERE s.kind = 'fishing_port' AND e.time >= $1`,
+      [new Date(dayStartMs(monthFrom, this.tz))],
+    );
+    const r = rows[0]!;
+    const share = r.hazards ? Math.min(1, r.rectified / r.hazards) : null;
+    return {
+      id: 'ports',
+      name_zh: '渔港安全',
+      name_en: 'Fishing ports',
+      figures: [
+        { key: 'inspections', label_zh: '本月检查', label_en: 'Inspections this month', value: r.inspections, unit: 'count' },
+        { key: 'hazards', label_zh: '发现隐患', label_en: 'Hazards found', value: r.hazards, unit: 'count' },
+        { key: 'rectified_ratio', label_zh: '隐患整改率（动态清零）', label_en: 'Share rectified ("dynamic zeroing")', value: share, unit: 'ratio' },
+      ],
+      target_zh: '隐患100%整改',
+      target_en: '100 % rectified',
+      met: share === null ? null : share >= 1,
+    };
+  }
+
+  private async ebike(monthFrom: string): Promise<Goal> {
+    const n = await this.countAlerts(`rule_id = 'ebike-fire'`, monthFrom);
+    return {
+      id: 'ebike',
+      name_zh: '电动自行车充电',
+      name_en: 'E-bike charging',
+      figures: [{ key: 'fire_risk_alerts', label_zh: '火灾风险告警（本月）', label_en: 'Fire-risk alerts (this month)', value: n, unit: 'count' }],
+      target_zh: '0',
+      target_en: '0',
+      met: n === 0,
+    };
+  }
+}
