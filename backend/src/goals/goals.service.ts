@@ -53,7 +53,7 @@ export class GoalsService {
     const goals = await Promise.all([
       this.air(yearFrom, monthFrom, today, lastYear),
       this.sea(yearFrom, today),
-      this.wastewater(yearFrom, today),
+      this.wastewater(yearFrom),
       this.sewage(monthFrom, today),
       this.gas(monthFrom),
       this.ports(monthFrom),
@@ -136,7 +136,7 @@ export class GoalsService {
     };
   }
 
-  private async wastewater(yearFrom: string, today: string): Promise<Goal> {
+  private async wastewater(yearFrom: string): Promise<Goal> {
     const plants = this.registry.ofKind('wwtp');
     const names = ['cod_mgl', 'nh3n_mgl', 'tn_mgl', 'tp_mgl', 'ss_mgl', 'ph', 'water_temp_c'];
     const ids = names.map((m) => metricFor('wwtp', m)!.id);
