@@ -3,7 +3,7 @@ import { siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, makeTestEnv, startHub, type Hub, type TestEnv } from '../../backend/src/dev/hub-process.js';
+import { api, login, makeTestEnv, startHub, type Hub, type TestEnv } from '../../backend/src/dev/hub-process.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url));
@@ -17,6 +17,9 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   t = await makeTestEnv();
   hub = await startHub(t, { SIMULATE: 'true' });
+  // The duty room logs in as an operator, who may acknowledge but not manage.
+  const admin = await login(t);
+  await api(t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-op', password: 'duty-op-password', role: 'operator' }) });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -37,8 +40,8 @@ describe('the dashboard in a real browser', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await page.waitForSelector('input[name=username]');
     expect(await page.textContent('.login h1')).toContain('高新区环境与安全监测');
-    await page.fill('input[name=username]', 'admin');
-    await page.fill('input[name=password]', ADMIN_PASSWORD);
+    await page.fill('input[name=username]', 'duty-op');
+    await page.fill('input[name=password]', 'duty-op-password');
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=site-map]');
   });
@@ -83,6 +86,21 @@ describe('the dashboard in a real browser', () => {
     expect(await page.locator('[data-testid=goals-board] article.goal').count()).toBe(7);
     expect(await page.textContent('[data-testid=goals-board]')).toContain('优良天数比例');
     await page.click('[data-tab=alerts]');
+  });
+
+  it('shows management only to admins, who can add a user there', async () => {
+    expect(await page.locator('.admin-link').count()).toBe(0);
+    const adminPage = await browser.newPage();
+    adminPage.on('pageerror', (err) => pageErrors.push(String(err)));
+    await adminPage.addInitScript((tk) => sessionStorage.setItem('tidewatch.token', tk), await login(t));
+    await adminPage.goto(`${t.httpUrl}/admin`);
+    await adminPage.waitForSelector('[data-testid=admin] table tr');
+    await adminPage.fill('input[name=new-username]', 'night-shift');
+    await adminPage.fill('input[name=new-password]', 'night-shift-password');
+    await adminPage.selectOption('select[name=new-role]', 'operator');
+    await adminPage.click('[data-testid=admin] form button[type=submit]');
+    await adminPage.waitForFunction(() => document.querySelector('[data-testid=admin]')?.textContent?.includes('night-shift'), undefined, { timeout: 5000 });
+    await adminPage.close();
   });
 
   it('raised no page errors', () => {

@@ -8,11 +8,14 @@ export function createAppRouter() {
     routes: [
       { path: '/login', component: LoginView },
       { path: '/', component: () => import('./views/DashboardView.vue'), meta: { auth: true } },
+      { path: '/admin', component: () => import('./views/AdminView.vue'), meta: { auth: true, admin: true } },
       { path: '/:rest(.*)*', redirect: '/' },
     ],
   });
   router.beforeEach((to) => {
-    if (to.meta.auth && !useAuthStore().loggedIn) return '/login';
+    const auth = useAuthStore();
+    if (to.meta.auth && !auth.loggedIn) return '/login';
+    if (to.meta.admin && !auth.can('admin')) return '/';
     return true;
   });
   return router;
