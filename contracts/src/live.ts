@@ -43,9 +43,40 @@ export const subscribeSchema = z
   .strict();
 export type SubscribeRequest = z.infer<typeof subscribeSchema>;
 
+export const ALERT_SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+export type AlertState = 'active' | 'acknowledged' | 'resolved';
+
+/** An alert as `/api/alerts` returns it and the `alert` event pushes it (with `event`: what happened). */
+export interface AlertRecord {
+  id: number;
+  site: string;
+  site_name_zh: string;
+  site_name_en: string;
+  kind: string;
+  rule: string;
+  severity: AlertSeverity;
+  state: AlertState;
+  cleared: boolean;
+  cleared_at: string | null;
+  title_zh: string;
+  title_en: string;
+  detail: Record<string, unknown>;
+  opened_at: string;
+  last_triggered_at: string;
+  triggers: number;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  assigned_to: string | null;
+  escalation_level: number;
+  announced_at: string;
+}
+
 export interface ServerToClientEvents {
   site: (site: SiteSnapshot) => void;
-  alert: (alert: Record<string, unknown>) => void;
+  alert: (alert: AlertRecord & { event: string }) => void;
   aqi: (aqi: Record<string, unknown>) => void;
 }
 

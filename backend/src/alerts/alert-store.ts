@@ -1,34 +1,8 @@
+import type { AlertRecord, AlertState } from '@tidewatch/contracts';
 import type pg from 'pg';
 import type { Severity } from './rule-model.js';
 
-export type AlertState = 'active' | 'acknowledged' | 'resolved';
-
-/** An alert as the API returns it and the `alert` socket event pushes it. */
-export interface AlertRecord {
-  id: number;
-  site: string;
-  site_name_zh: string;
-  site_name_en: string;
-  kind: string;
-  rule: string;
-  severity: Severity;
-  state: AlertState;
-  cleared: boolean;
-  cleared_at: string | null;
-  title_zh: string;
-  title_en: string;
-  detail: Record<string, unknown>;
-  opened_at: string;
-  last_triggered_at: string;
-  triggers: number;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-  resolved_at: string | null;
-  resolved_by: string | null;
-  assigned_to: string | null;
-  escalation_level: number;
-  announced_at: string;
-}
+export type { AlertRecord, AlertState };
 
 export interface AlertHistoryEntry {
   at: string;

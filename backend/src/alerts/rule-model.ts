@@ -1,8 +1,8 @@
-import { SITE_KINDS } from '@tidewatch/contracts';
+import { ALERT_SEVERITIES, SITE_KINDS, type AlertSeverity } from '@tidewatch/contracts';
 import { z } from 'zod';
 
-export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export const SEVERITIES = ALERT_SEVERITIES;
+export type Severity = AlertSeverity;
 
 /** Larger is more severe. */
 export function severityRank(s: Severity): number {

@@ -1,28 +1,13 @@
+import { ALERT_SEVERITIES, type AlertRecord, type AlertSeverity } from '@tidewatch/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { apiFetch } from '../api/http';
 
-export type Severity = 'critical' | 'major' | 'minor' | 'warning';
-export const SEVERITY_ORDER: Severity[] = ['critical', 'major', 'minor', 'warning'];
+export type Severity = AlertSeverity;
+export const SEVERITY_ORDER: Severity[] = [...ALERT_SEVERITIES];
 
-export interface Alert {
-  id: number;
-  site: string;
-  site_name_zh: string;
-  site_name_en: string;
-  kind: string;
-  rule: string;
-  severity: Severity;
-  state: 'active' | 'acknowledged' | 'resolved';
-  cleared: boolean;
-  title_zh: string;
-  title_en: string;
-  detail: Record<string, unknown>;
-  opened_at: string;
-  acknowledged_by: string | null;
-  resolved_by: string | null;
-  escalation_level: number;
-}
+/** An alert record (contracts). */
+export type Alert = AlertRecord;
 
 export interface AlertEvent extends Alert {
   event: string;
