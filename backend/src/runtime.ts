@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { AqiService } from './air/aqi.service.js';
 import { AlertEngine } from './alerts/alert-engine.js';
 import { GoalsService } from './goals/goals.service.js';
+import { Hj212Gateway } from './hj212/hj212-gateway.js';
 import { AlertStore } from './alerts/alert-store.js';
 import { WebhookNotifier } from './alerts/notifier.js';
 import { RulesRepository } from './alerts/rules.repository.js';
@@ -41,6 +42,7 @@ export class Runtime {
   subscriber: MqttSubscriber | null = null;
   indicators: IndicatorService | null = null;
   alerts: AlertEngine | null = null;
+  hj212: Hj212Gateway | null = null;
   private webhooks: WebhookNotifier | null = null;
   broker: EmbeddedBroker | null = null;
   /** Set when this start created the first admin. */
@@ -111,6 +113,7 @@ export class Runtime {
     await alerts.start();
     await this.ensureAdmin(users);
 
+    this.hj212 = new Hj212Gateway(config, pool, this.registry, this.ingest, log);
     if (config.MQTT_URL) this.subscriber = new MqttSubscriber({ ...config, MQTT_URL: config.MQTT_URL }, this.ingest, log);
     else this.broker = new EmbeddedBroker(config, this.ingest, credentials, log);
 
@@ -149,6 +152,7 @@ export class Runtime {
   async startIntake(): Promise<void> {
     if (this.subscriber) await this.subscriber.start();
     if (this.broker) await this.broker.start();
+    await this.hj212?.start();
   }
 
   /** The URL devices (and the in-process simulators) publish to. */
@@ -162,6 +166,7 @@ export class Runtime {
     // Stop intake first; what is in flight is committed (or redelivered later).
     await this.subscriber?.stop().catch(() => undefined);
     await this.broker?.stop().catch(() => undefined);
+    await this.hj212?.stop().catch(() => undefined);
     await this.ingest?.close();
     await this.alerts?.stop();
     this.webhooks?.stop();

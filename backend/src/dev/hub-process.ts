@@ -25,6 +25,7 @@ export interface TestEnv {
   /** URL of the broker devices publish to. */
   mqttUrl: string;
   httpUrl: string;
+  hj212Port: number;
   /** Connection to the hub's database, for checking what was stored (null until the hub started). */
   dbUrl: () => string;
   cleanup(): Promise<void>;
@@ -37,6 +38,7 @@ export async function makeTestEnv(): Promise<TestEnv> {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     PORT: String(httpPort),
+    HJ212_PORT: String(await freeLoopbackPort()),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     ADMIN_PASSWORD,
@@ -72,6 +74,7 @@ export async function makeTestEnv(): Promise<TestEnv> {
     env,
     mqttUrl,
     httpUrl: `http://127.0.0.1:${httpPort}`,
+    hj212Port: Number(env.HJ212_PORT),
     dbUrl: () => env.DATABASE_URL ?? embeddedUrl(dataDir),
     async cleanup() {
       if (process.env.MQTT_URL) {

@@ -1,3 +1,4 @@
+import type { RejectReason } from '@tidewatch/contracts';
 import type pg from 'pg';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
@@ -109,6 +110,23 @@ export class IngestService {
         for (const w of ready) w.resolve();
       }
     }
+  }
+
+  /**
+   * Files a message that never reached the device-message parser (an unreadable HJ 212
+   * frame, say) as a dead letter; resolves once it is stored.
+   */
+  async reject(topic: string, payload: Buffer, reason: RejectReason, detail: string, receivedAtMs = Date.now()): Promise<void> {
+    this.metrics.rejected.inc({ reason });
+    const dead: DeadLetterRow = {
+      receivedAtMs,
+      topic: topic.slice(0, 1024),
+      reason,
+      detail: detail.slice(0, 1000),
+      payload: boundedPayloadCopy(payload, this.config.DEAD_LETTER_PAYLOAD_MAX),
+      payloadBytes: payload.length,
+    };
+    await this.batcher.submit({ rows: { readings: [], events: [], statuses: [], deadLetters: [dead] }, asDeadLetter: () => dead });
   }
 
   /** Stores what is pending, waiting at most `timeoutMs` (unacknowledged messages are redelivered anyway). */

@@ -1,0 +1,136 @@
+import net from 'node:net';
+import { metricFor, siteTopic } from '@tidewatch/contracts';
+import type pg from 'pg';
+import { tzOffsetMs } from '../common/district-time.js';
+import { describeListenError } from '../common/net.js';
+import type { Config } from '../config/config.js';
+import type { IngestService } from '../ingest/ingest.service.js';
+import type { Logger } from '../logging/logger.js';
+import type { SiteRegistry } from '../sites/site-registry.js';
+import { ackFrame, MAX_DATA_BYTES, parsePacket, takeFrame, type Packet } from './frame.js';
+import { convertPacket } from './mapping.js';
+
+/** Unparsed bytes a connection may hold before it is dropped (a few frames' worth). */
+const MAX_BUFFER = 8 * (MAX_DATA_BYTES + 12);
+/** Frames a connection may send per second; past that it is dropped. */
+const MAX_FRAMES_PER_S = 50;
+const MAX_CONNECTIONS = 200;
+const IDLE_MS = 10 * 60_000;
+
+/**
+ * The HJ 212-2017 TCP listener for wastewater online monitors: frames are checked (length,
+ * CRC), the monitor is found by its MN (site parameter `hj212_mn`), values flagged N go through
+ * the ordinary ingest path as the site's telemetry, other flags are kept apart, and a packet
+ * that asks for it (Flag bit 0) gets its CN=9014 acknowledgement only after its data committed.
+ */
+export class Hj212Gateway {
+  private server: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly pool: pg.Pool,
+    private readonly registry: SiteRegistry,
+    private readonly ingest: IngestService,
+    private readonly log: Logger,
+  ) {}
+
+  get port(): number {
+    const a = this.server?.address();
+    return typeof a === 'object' && a ? a.port : this.config.HJ212_PORT;
+  }
+
+  async start(): Promise<void> {
+    if (this.config.HJ212_PORT === 0) return;
+    const server = net.createServer((socket) => this.serve(socket));
+    server.maxConnections = MAX_CONNECTIONS;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) => reject(describeListenError(err, 'HJ 212 listener', this.config.HJ212_PORT, 'HJ212_PORT')));
+      server.listen(this.config.HJ212_PORT, this.config.HOST, () => resolve());
+    });
+    this.log.info({ port: this.port }, 'HJ 212 listener running');
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  private serve(socket: net.Socket): void {
+    const peer = `hj212/${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    let buf = Buffer.alloc(0);
+    let windowStart = Date.now();
+    let framesInWindow = 0;
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.setTimeout(IDLE_MS, () => socket.destroy());
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length > MAX_BUFFER) {
+        void this.ingest.reject(peer, buf.subarray(0, 4096), 'bad_frame', `more than ${MAX_BUFFER} bytes without a complete frame; connection closed`);
+        socket.destroy();
+        return;
+      }
+      for (;;) {
+        const r = takeFrame(buf);
+        if (r.ok === null) break;
+        const raw = buf.subarray(0, r.consumed);
+        buf = buf.subarray(r.consumed);
+        if (Date.now() - windowStart > 1000) {
+          windowStart = Date.now();
+          framesInWindow = 0;
+        }
+        if (++framesInWindow > MAX_FRAMES_PER_S) {
+          void this.ingest.reject(peer, raw, 'bad_frame', `more than ${MAX_FRAMES_PER_S} frames a second; connection closed`);
+          socket.destroy();
+          return;
+        }
+        if (!r.ok) {
+          void this.ingest.reject(peer, raw, 'bad_frame', r.reason);
+          continue;
+        }
+        void this.handle(socket, peer, raw, r.data);
+      }
+    });
+  }
+
+  private async handle(socket: net.Socket, peer: string, raw: Buffer, data: string): Promise<void> {
+    const packet = parsePacket(data);
+    if (typeof packet === 'string') return this.ingest.reject(peer, raw, 'bad_frame', packet);
+    if (packet.cn === '9014' || packet.cn === '9011' || packet.cn === '9012') return; // answers, not data
+    const site = this.registry.all().find((s) => s.kind === 'wwtp' && s.params.hj212_mn === packet.mn);
+    if (!site) return this.ingest.reject(peer, raw, 'unknown_site', `no plant with MN ${packet.mn ?? '(none)'}`);
+    const converted = convertPacket(packet, tzOffsetMs(Date.now(), this.config.TZ_DISTRICT) / 60_000);
+    if (typeof converted === 'string') return this.ingest.reject(peer, raw, 'bad_frame', converted);
+    try {
+      if (converted.flagged.length > 0) await this.storeFlagged(site.key, converted.ts, converted.flagged);
+      if (Object.keys(converted.values).length > 0) {
+        // The ordinary ingest path: validation, batching, dead letters, rollups, alerts.
+        await this.ingest.submit(siteTopic(site.id, 'telemetry'), Buffer.from(JSON.stringify({ ts: converted.ts, values: converted.values })));
+      }
+      if ((packet.flag & 1) !== 0 && !socket.destroyed) socket.write(ackFrame(packet as Packet));
+    } catch (err) {
+      // Not stored: no acknowledgement, so the monitor sends the packet again.
+      this.log.warn({ err: String(err), mn: packet.mn }, 'HJ 212 packet not stored');
+    }
+  }
+
+  private async storeFlagged(siteKey: number, ts: number, flagged: { metric: string; value: number; flag: string }[]): Promise<void> {
+    const rows = flagged.flatMap((f) => {
+      const def = metricFor('wwtp', f.metric);
+      return def && /^[A-Za-z]$/.test(f.flag) ? [{ id: def.id, value: f.value, flag: f.flag }] : [];
+    });
+    if (rows.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO reading_flagged (site_key, metric_id, time, value, flag)
+       SELECT $1, metric_id, $2, value, flag FROM unnest($3::smallint[], $4::float8[], $5::text[]) AS t(metric_id, value, flag)
+       ON CONFLICT DO NOTHING`,
+      [siteKey, new Date(ts), rows.map((r) => r.id), rows.map((r) => r.value), rows.map((r) => r.flag)],
+    );
+  }
+}

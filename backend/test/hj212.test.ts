@@ -1,0 +1,67 @@
+import net from 'node:net';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildFrame, takeFrame } from '../src/hj212/frame.js';
+import { api, login, waitFor, withDb } from '../src/dev/hub-process.js';
+import { useHub } from './use-hub.js';
+
+const ctx = useHub();
+let admin: string;
+beforeAll(async () => {
+  admin = await login(ctx.t);
+});
+
+const MN = '010000A8900016F000169DC0'; // wwtp-hekou in the seed
+
+/** Sends frames over one TCP connection; collects what the hub answers. */
+async function exchange(frames: Buffer[], waitMs = 1500): Promise<string[]> {
+  const socket = net.connect(ctx.t.hj212Port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let buf = Buffer.alloc(0);
+  const answers: string[] = [];
+  socket.on('data', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    for (let r = takeFrame(buf); r.ok !== null; r = takeFrame(buf)) {
+      buf = buf.subarray(r.consumed);
+      if (r.ok) answers.push(r.data);
+    }
+  });
+  for (const f of frames) socket.write(f);
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  socket.destroy();
+  return answers;
+}
+
+describe('HJ 212 listener', () => {
+  it('stores a monitor’s real-time data, keeps flagged values apart and acknowledges after storing', async () => {
+    const local = new Date(Date.now() - 10 * 60_000 + 8 * 3_600_000).toISOString(); // district time, as the monitor keeps it
+    const dataTime = local.slice(0, 19).replace(/[-T:]/g, '');
+    const data = `QN=${dataTime}000;ST=32;CN=2011;PW=123456;MN=${MN};Flag=5;CP=&&DataTime=${dataTime};w01018-Rtd=24.6,w01018-Flag=N;w21003-Rtd=0.9,w21003-Flag=N;w00000-Rtd=700,w00000-Flag=N;w21011-Rtd=0.31,w21011-Flag=C&&`;
+    const answers = await exchange([buildFrame(data)]);
+    expect(answers).toEqual([`QN=${dataTime}000;ST=91;CN=9014;PW=123456;MN=${MN};Flag=4;CP=&&&&`]);
+    const site = (await api<{ latest: Record<string, { value: number; t: string }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body;
+    expect(site.latest.cod_mgl?.value).toBe(24.6);
+    expect(site.latest.nh3n_mgl?.value).toBe(0.9);
+    expect(site.latest.flow_m3h?.value).toBe(2520); // 700 L/s
+    expect(Date.parse(site.latest.cod_mgl!.t)).toBe(Date.parse(`${local.slice(0, 19)}+08:00`));
+    expect(site.latest.tp_mgl).toBeUndefined(); // flagged C (calibration): not a reading
+    await withDb(ctx.t, async (c) => {
+      const r = await c.query<{ value: number; flag: string }>(`SELECT value, flag FROM reading_flagged`);
+      expect(r.rows).toEqual([{ value: 0.31, flag: 'C' }]);
+    });
+  });
+
+  it('files broken frames and unknown monitors as dead letters and keeps the connection serving', async () => {
+    const good = buildFrame(`QN=1;ST=32;CN=2011;PW=1;MN=${MN};Flag=4;CP=&&DataTime=20261127100000;w01001-Rtd=7.1,w01001-Flag=N&&`);
+    const badCrc = Buffer.from(good.toString().replace(/[0-9A-F]{4}\r\n$/, '0000\r\n'));
+    const unknown = buildFrame('QN=2;ST=32;CN=2011;PW=1;MN=NOBODY;Flag=4;CP=&&DataTime=20261127100000;w01001-Rtd=7&&');
+    await exchange([Buffer.from('garbage'), badCrc, unknown, good]);
+    let letters: { reason: string; topic: string }[] = [];
+    await waitFor(async () => {
+      letters = (await api<typeof letters>(ctx.t, admin, '/api/dead-letters')).body;
+      return letters.filter((l) => l.topic.startsWith('hj212/')).length >= 3;
+    }, 10_000, 'HJ 212 dead letters');
+    expect(letters.filter((l) => l.topic.startsWith('hj212/')).map((l) => l.reason).sort()).toEqual(['bad_frame', 'bad_frame', 'unknown_site']);
+    const site = (await api<{ latest: Record<string, { value: number }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body;
+    expect(site.latest.ph?.value).toBe(7.1);
+  });
+});
