@@ -69,7 +69,12 @@ describe('AQI from readings published through the broker', () => {
     expect(district[1]).toMatchObject({ aqi: 119 });
     expect(district[1]!.concentrations.pm25).toBe(80); // station A alone
 
-    const sw = (await api<{ days: Day[] }>(ctx.t, token, '/api/aqi/daily?from=2026-02-28&to=2026-03-01&site=air-caidaling')).body.days;
+    // With an external broker the publisher's acknowledgement comes from the broker, not the hub: wait for storage.
+    let sw: Day[] = [];
+    await waitFor(async () => {
+      sw = (await api<{ days: Day[] }>(ctx.t, token, '/api/aqi/daily?from=2026-02-28&to=2026-03-01&site=air-caidaling')).body.days;
+      return sw.every((d) => d.aqi !== null);
+    }, 30_000, 'daily AQI around the switch');
     expect(sw.map((d) => [d.date, d.standard, d.aqi])).toEqual([
       ['2026-02-28', 'HJ 633-2012', 82], // 50 + 50/40 × 25 = 81.25
       ['2026-03-01', 'HJ 633-2026', 100],
@@ -121,6 +126,7 @@ describe('AQI from readings published through the broker', () => {
     await c.endAsync();
     type Site = { id: string; indicator: { type: string; roman?: string; zh?: string; meets_target?: boolean } | null };
     await waitFor(async () => (await api<Site[]>(ctx.t, token, '/api/sites?kind=seawater')).body.some((s) => s.indicator !== null), 20_000, 'sea indicator');
+    await waitFor(async () => (await api<Site[]>(ctx.t, token, '/api/sites?kind=river')).body.some((s) => s.indicator !== null), 20_000, 'river indicator');
     const sea = (await api<Site[]>(ctx.t, token, '/api/sites?kind=seawater')).body.find((s) => s.id === 'sea-hekou')!;
     expect(sea.indicator).toMatchObject({ type: 'water_class', roman: 'II', zh: '第二类', meets_target: true });
     const river = (await api<Site[]>(ctx.t, token, '/api/sites?kind=river')).body.find((s) => s.id === 'river-lingshuihe-upper')!;

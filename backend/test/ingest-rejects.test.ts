@@ -51,7 +51,12 @@ describe('bad input', () => {
     expect(oversized.payload.length).toBeLessThanOrEqual(4096); // a bounded copy
     expect(letters.find((l) => l.reason === 'unknown_metric')!.detail).toContain('radon');
 
-    // Every valid reading and the valid event were stored.
+    // Every valid reading and the valid event were stored (an external broker acknowledges before the hub stores).
+    await waitFor(
+      () => withDb(ctx.t, async (c) => (await c.query<{ n: number }>(`SELECT ((SELECT count(*) FROM reading) + (SELECT count(*) FROM event))::int AS n`)).rows[0]!.n >= BAD.length * 2 + 1),
+      30_000,
+      'valid readings and event',
+    );
     await withDb(ctx.t, async (c) => {
       const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM reading r JOIN site s ON s.key = r.site_key WHERE s.id = 'gas-hekou-riser'`);
       expect(r.rows[0]!.n).toBe(BAD.length * 2);
