@@ -1,6 +1,6 @@
 import { metricFor, NOMINAL_INTERVAL_S } from '@tidewatch/contracts';
 import type pg from 'pg';
-import { addDays, dayStartMs, localDate } from '../common/district-time.js';
+import { addDays, dayStartMs } from '../common/district-time.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { aqiVersionFor } from '../standards/aqi.js';
 import { dailyAqi, hourlyAqi, POLLUTANTS, type AqiResult, type DailyStats, type HourlyStats, type Pollutant } from '../standards/aqi-index.js';
@@ -113,10 +113,5 @@ export class AqiService {
       }
     }
     return days;
-  }
-
-  /** Today's date in the district. */
-  today(nowMs = Date.now()): string {
-    return localDate(nowMs, this.tz);
   }
 }

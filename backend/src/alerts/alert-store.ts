@@ -1,6 +1,7 @@
 import type { AlertRecord, AlertState } from '@tidewatch/contracts';
 import type pg from 'pg';
 import type { Severity } from './rule-model.js';
+import { isoUtc as ISO } from '../common/sql.js';
 
 export type { AlertRecord, AlertState };
 
@@ -12,7 +13,6 @@ export interface AlertHistoryEntry {
   data: Record<string, unknown>;
 }
 
-const ISO = (col: string): string => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const SELECT = `
 SELECT a.id::int, s.id AS site, s.name_zh AS site_name_zh, s.name_en AS site_name_en, s.kind, a.rule_id AS rule, a.severity, a.state,
   a.cleared, ${ISO('a.cleared_at')} AS cleared_at, a.title_zh, a.title_en, a.detail, ${ISO('a.opened_at')} AS opened_at,

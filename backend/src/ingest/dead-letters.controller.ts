@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { RequireRole } from '../auth/roles.js';
 import { PG_POOL } from '../database/database.tokens.js';
+import { isoUtc } from '../common/sql.js';
 
 const query = z
   .object({
@@ -31,7 +32,7 @@ export class DeadLettersController {
   @Get()
   async list(@Query({ schema: query }) q: z.infer<typeof query>): Promise<DeadLetter[]> {
     const { rows } = await this.pool.query<DeadLetter>(
-      `SELECT to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS received_at,
+      `SELECT ${isoUtc('received_at')} AS received_at,
               topic, reason, detail, payload, payload_bytes
        FROM dead_letter WHERE ($2::text IS NULL OR reason = $2)
        ORDER BY received_at DESC, id DESC LIMIT $1`,

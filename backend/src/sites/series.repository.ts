@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { isoUtc } from '../common/sql.js';
 
 export const BUCKETS = ['raw', '1m', '5m', '1h', '1d'] as const;
 export type Bucket = (typeof BUCKETS)[number];
@@ -21,7 +22,7 @@ export const BUCKET_MS: Record<Exclude<Bucket, 'raw'>, number> = {
 /** At most this many points per answer; a wider range must use a coarser bucket. */
 export const MAX_POINTS = 20_000;
 
-const ISO = `to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const ISO = isoUtc('t');
 
 const RAW_SQL = `
 SELECT ${ISO} AS t, value AS avg, value AS min, value AS max, 1 AS n
@@ -73,7 +74,7 @@ export class SeriesRepository {
 
   async events(siteKey: number, from: Date, to: Date, type: string | undefined, limit: number): Promise<{ time: string; type: string; data: unknown }[]> {
     const { rows } = await this.pool.query<{ time: string; type: string; data: unknown }>(
-      `SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time, type, data FROM event
+      `SELECT ${isoUtc('time')} AS time, type, data FROM event
        WHERE site_key = $1 AND time >= $2 AND time < $3 AND ($4::text IS NULL OR type = $4)
        ORDER BY time DESC LIMIT $5`,
       [siteKey, from, to, type ?? null, limit],

@@ -1,6 +1,7 @@
 import { metricById, type LatestValue, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
 import type pg from 'pg';
 import { livenessStatus, statusFromAlerts } from './site-status.js';
+import { isoUtc } from '../common/sql.js';
 
 export interface SiteInput {
   id: string;
@@ -36,7 +37,7 @@ interface SiteRow {
 /** Sites with their newest values, in one query (no per-site round trips). */
 const SITES_SQL = `
 SELECT s.id, s.kind, s.name_zh, s.name_en, s.lat, s.lon, s.params, s.online, s.status_at, s.last_seen,
-  (SELECT json_agg(json_build_array(l.metric_id, to_char(l.time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.value))
+  (SELECT json_agg(json_build_array(l.metric_id, ${isoUtc('l.time')}, l.value))
      FROM reading_latest l WHERE l.site_key = s.key) AS latest,
   (SELECT a.severity FROM alert a WHERE a.site_key = s.key AND a.state <> 'resolved'
      ORDER BY array_position(ARRAY['critical', 'major', 'minor', 'warning'], a.severity) LIMIT 1) AS worst_alert

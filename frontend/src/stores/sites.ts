@@ -1,4 +1,4 @@
-import type { SiteKind, SiteSnapshot } from '@tidewatch/contracts';
+import type { SiteSnapshot } from '@tidewatch/contracts';
 import { defineStore } from 'pinia';
 import { computed, shallowRef, triggerRef } from 'vue';
 
@@ -16,17 +16,7 @@ export const useSitesStore = defineStore('sites', () => {
   /** Ids changed by the last flush (the map redraws only these). */
   const changed = shallowRef<Set<string>>(new Set());
 
-  const list = computed(() => [...byId.value.values()]);
   const count = computed(() => byId.value.size);
-  const byKind = computed(() => {
-    const out = new Map<SiteKind, SiteSnapshot[]>();
-    for (const s of byId.value.values()) {
-      let l = out.get(s.kind);
-      if (!l) out.set(s.kind, (l = []));
-      l.push(s);
-    }
-    return out;
-  });
 
   function remember(s: SiteSnapshot): void {
     const values = Object.fromEntries(Object.entries(s.latest).map(([k, v]) => [k, v.value]));
@@ -68,5 +58,5 @@ export const useSitesStore = defineStore('sites', () => {
     return history.get(id) ?? [];
   }
 
-  return { byId, list, count, byKind, changed, load, update, flush, historyOf };
+  return { byId, count, changed, load, update, flush, historyOf };
 });
