@@ -10,6 +10,12 @@ import { severityRank, type Condition, type Rule, type RuleDefinition, type Seve
 import type { RuleOverride, RulesRepository } from './rules.repository.js';
 
 const TICK_MS = 15_000;
+/**
+ * Rule states are written back at most this often (and on stop): at 2,000 sites reporting every
+ * second, writing each one per batch would be thousands of upserts a second for little gain.
+ * A crash loses at most this much of a timer's progress.
+ */
+const SAVE_MS = 5_000;
 
 export interface AlertEngineOptions {
   reannounceMin: number;
@@ -42,6 +48,9 @@ export class AlertEngine {
   private listeners: AlertListener[] = [];
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  /** (rule, site) states changed since they were last written. */
+  private readonly dirty = new Map<string, { ruleId: string; siteKey: number }>();
   private unsubscribe: (() => void) | null = null;
   private readonly startedMs = Date.now();
 
@@ -80,12 +89,27 @@ export class AlertEngine {
     const tickMs = Math.max(1000, Math.min(TICK_MS, (this.opts.reannounceMin * 60_000) / 3));
     this.timer = setInterval(() => this.enqueue(() => this.tick(Date.now())), tickMs);
     this.timer.unref();
+    this.saveTimer = setInterval(() => this.enqueue(() => this.saveDirty()), SAVE_MS);
+    this.saveTimer.unref();
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
-    await this.queue;
+    if (this.saveTimer) clearInterval(this.saveTimer);
+    await this.enqueue(() => this.saveDirty());
+  }
+
+  private async saveDirty(): Promise<void> {
+    if (this.dirty.size === 0) return;
+    const batch = [...this.dirty.entries()];
+    this.dirty.clear();
+    try {
+      await this.rulesRepo.saveStates(batch.map(([key, d]) => ({ ...d, state: this.states.get(key)! })));
+    } catch (err) {
+      for (const [key, d] of batch) this.dirty.set(key, d); // try again next round
+      throw err;
+    }
   }
 
   async reloadRules(): Promise<void> {
@@ -128,38 +152,34 @@ export class AlertEngine {
       list.push({ ts: e.timeMs, type: e.type, data: e.data });
     }
     const now = Date.now();
-    const saves: { ruleId: string; siteKey: number; state: RuleState }[] = [];
     for (const siteKey of new Set([...readings.keys(), ...events.keys()])) {
       const site = this.registry.byKey(siteKey);
       if (!site) continue;
       const derived = site.kind === 'river' || site.kind === 'seawater' ? this.opts.derived(site) : undefined;
       for (const rule of this.rulesFor(site)) {
-        await this.run(site, rule, { readings: readings.get(siteKey), events: events.get(siteKey), derived, nowMs: now, lastSeenMs: now }, saves);
+        await this.run(site, rule, { readings: readings.get(siteKey), events: events.get(siteKey), derived, nowMs: now, lastSeenMs: now });
       }
     }
-    await this.rulesRepo.saveStates(saves);
   }
 
   /** Time-driven rules (silence, open hazards, derived values) and escalation. */
   async tick(nowMs: number): Promise<void> {
-    const saves: { ruleId: string; siteKey: number; state: RuleState }[] = [];
     for (const site of this.registry.all()) {
       const rules = this.rulesFor(site).filter((r) => r.definition.levels.some((l) => usesTime(l.when)));
       if (rules.length === 0) continue;
       const derived = this.opts.derived(site);
       const lastSeenMs = this.opts.lastSeenMs(site.key) ?? this.startedMs;
-      for (const rule of rules) await this.run(site, rule, { derived, nowMs, lastSeenMs }, saves);
+      for (const rule of rules) await this.run(site, rule, { derived, nowMs, lastSeenMs });
     }
-    await this.rulesRepo.saveStates(saves);
     await this.escalate(nowMs);
   }
 
-  private async run(site: SiteMeta, rule: { id: string; definition: RuleDefinition }, input: EvaluationInput, saves: { ruleId: string; siteKey: number; state: RuleState }[]): Promise<void> {
+  private async run(site: SiteMeta, rule: { id: string; definition: RuleDefinition }, input: EvaluationInput): Promise<void> {
     const key = `${rule.id}:${site.key}`;
     const ctx = { id: site.id, kind: site.kind, params: site.params, nominalIntervalS: nominalInterval(site) };
     const out = evaluate(rule.definition, ctx, this.states.get(key) ?? emptyState(), input);
     this.states.set(key, out.state);
-    saves.push({ ruleId: rule.id, siteKey: site.key, state: out.state });
+    this.dirty.set(key, { ruleId: rule.id, siteKey: site.key });
     if (out.triggered) {
       const { alert, news } = await this.store.trigger({
         siteKey: site.key,
