@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from './default-rules.js';
 import { emptyState, evaluate, type EvaluationInput, type RuleState, type SiteContext } from './evaluate.js';
-import { ruleDefinitionSchema, type Condition, type RuleDefinition } from './rule-model.js';
+import { jsonDepth, ruleDefinitionSchema, type Condition, type RuleDefinition } from './rule-model.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00+08:00');
 const MIN = 60_000;
@@ -232,5 +232,16 @@ describe('default rules', () => {
       const r = DEFAULT_RULES.find((x) => x.kind === kind && x.id.endsWith('-silent'))!;
       expect(evaluate(r.definition, site(kind, {}, 60), emptyState(), { nowMs: T0 + 181_000, lastSeenMs: T0 }).level).toBe('warning');
     }
+  });
+});
+
+describe('rule definitions from the API', () => {
+  it('refuses a deeply nested definition before walking it', () => {
+    let when: Record<string, unknown> = { type: 'threshold', metric: 'm', op: 'gt', value: 1 };
+    for (let i = 0; i < 5000; i++) when = { type: 'all', of: [when] };
+    const r = ruleDefinitionSchema.safeParse({ title: { zh: 'x', en: 'x' }, levels: [{ severity: 'major', when }] });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.message).toMatch(/nest at most/);
+    expect(jsonDepth({ a: [{ b: 1 }] })).toBe(3);
   });
 });

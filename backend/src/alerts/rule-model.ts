@@ -39,7 +39,23 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-export const ruleDefinitionSchema = z
+/** Nesting depth of a JSON value, measured without recursion (so any input is safe to measure). */
+export function jsonDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    max = Math.max(max, d);
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** Deeper than any sensible rule: refused before the recursive schema walks it. */
+export const MAX_RULE_DEPTH = 16;
+
+const ruleDefinitionShape = z
   .object({
     title: z.object({ zh: z.string().min(1).max(100), en: z.string().min(1).max(200) }).strict(),
     /** Checked from the most severe down; the first that holds sets the severity. */
@@ -48,7 +64,12 @@ export const ruleDefinitionSchema = z
     clear: conditionSchema.optional(),
   })
   .strict();
-export type RuleDefinition = z.infer<typeof ruleDefinitionSchema>;
+
+export const ruleDefinitionSchema = z
+  .unknown()
+  .refine((v) => jsonDepth(v) <= MAX_RULE_DEPTH, `a rule may nest at most ${MAX_RULE_DEPTH} levels`)
+  .pipe(ruleDefinitionShape);
+export type RuleDefinition = z.infer<typeof ruleDefinitionShape>;
 
 export const ruleSchema = z
   .object({
