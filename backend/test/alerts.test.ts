@@ -57,8 +57,12 @@ afterAll(async () => {
   await new Promise<void>((resolve) => hookServer.close(() => resolve()));
 });
 
-const lel = (site: string, value: number): Promise<unknown> =>
-  device.publishAsync(siteTopic(site, 'telemetry'), JSON.stringify({ ts: Date.now(), values: { ch4_lel_pct: value } }), { qos: 1 });
+/** Strictly increasing timestamps: two readings in the same millisecond would be one (site, metric, time). */
+let lastTs = 0;
+const lel = (site: string, value: number): Promise<unknown> => {
+  lastTs = Math.max(Date.now(), lastTs + 1);
+  return device.publishAsync(siteTopic(site, 'telemetry'), JSON.stringify({ ts: lastTs, values: { ch4_lel_pct: value } }), { qos: 1 });
+};
 
 type Alert = { id: number; severity: string; state: string; triggers: number; history: { action: string; actor: string | null; note: string | null }[] };
 
