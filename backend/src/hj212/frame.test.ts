@@ -17,6 +17,11 @@ describe('HJ 212 frames', () => {
     expect(takeFrame(Buffer.concat([f, f.subarray(0, 10)]))).toEqual({ ok: true, data: SAMPLE, consumed: f.length });
     const junk = takeFrame(Buffer.concat([Buffer.from('xyz'), f]));
     expect(junk).toMatchObject({ ok: false, consumed: 3 });
+    // Garbage with no header is dropped whole (one dead letter), keeping only a trailing '#'.
+    expect(takeFrame(Buffer.from('garbage'))).toMatchObject({ ok: false, reason: 'no frame header', consumed: 7 });
+    expect(takeFrame(Buffer.from('garbage#'))).toMatchObject({ ok: false, consumed: 7 });
+    expect(takeFrame(Buffer.from('#'))).toEqual({ ok: null });
+    expect(takeFrame(Buffer.alloc(0))).toEqual({ ok: null });
   });
 
   it('refuses a wrong CRC, a bad length and an oversized segment', () => {

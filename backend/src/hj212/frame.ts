@@ -33,7 +33,11 @@ export type FrameResult = { ok: true; data: string; consumed: number } | { ok: f
  */
 export function takeFrame(buf: Buffer): FrameResult {
   const start = buf.indexOf('##');
-  if (start === -1) return buf.length > 1 ? { ok: false, reason: 'no frame header', consumed: buf.length - 1 } : { ok: null };
+  if (start === -1) {
+    // Keep a trailing '#' only: it may be the first half of a header split across reads.
+    const keep = buf.length > 0 && buf[buf.length - 1] === 0x23 ? 1 : 0;
+    return buf.length - keep > 0 ? { ok: false, reason: 'no frame header', consumed: buf.length - keep } : { ok: null };
+  }
   if (start > 0) return { ok: false, reason: `${start} bytes before the frame header`, consumed: start };
   if (buf.length < 6) return { ok: null };
   const lenText = buf.subarray(2, 6).toString('latin1');
