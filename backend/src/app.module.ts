@@ -6,6 +6,7 @@ import { AqiController } from './air/aqi.controller.js';
 import { AlertsController, RulesController } from './alerts/alerts.controller.js';
 import { AuthController, UsersController } from './auth/auth.controller.js';
 import { GoalsController } from './goals/goals.controller.js';
+import { ReportsController } from './reports/reports.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { HealthController } from './health/health.controller.js';
 import { DeadLettersController } from './ingest/dead-letters.controller.js';
@@ -22,7 +23,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 1200 }])],
-      controllers: [HealthController, AuthController, UsersController, SitesController, DeadLettersController, AqiController, AlertsController, RulesController, GoalsController],
+      controllers: [HealthController, AuthController, UsersController, SitesController, DeadLettersController, AqiController, AlertsController, RulesController, GoalsController, ReportsController],
       providers: [
         ...providers,
         LiveGateway,

@@ -25,6 +25,10 @@ import { LiveState } from './live/live-state.js';
 import { LOGGER, type Logger } from './logging/logger.js';
 import { HubMetrics } from './metrics/metrics.service.js';
 import { DeviceCredentials } from './sites/device-credentials.js';
+import { DailyMeans } from './sites/daily-means.js';
+import { resolveReportFont } from './reports/render-pdf.js';
+import { ReportSources } from './reports/report-sources.js';
+import { ReportService } from './reports/report.service.js';
 import { SeriesRepository } from './sites/series.repository.js';
 import { SiteRegistry } from './sites/site-registry.js';
 import { SitesRepository } from './sites/sites.repository.js';
@@ -50,6 +54,14 @@ export class Runtime {
   providers: Provider[] = [];
 
   constructor(readonly config: Config, readonly log: Logger) {}
+
+  private reportService(aqi: AqiService, dailyMeans: DailyMeans): ReportService {
+    const { config, log } = this;
+    const font = resolveReportFont(config.REPORT_FONT);
+    if (!font) log.warn({ REPORT_FONT: config.REPORT_FONT ?? null }, 'no font with Chinese glyphs found: PDF reports are unavailable (install fonts-noto-cjk or set REPORT_FONT)');
+    const sources = new ReportSources(this.pool, this.registry, aqi, dailyMeans, config.TZ_DISTRICT);
+    return new ReportService(this.pool, sources, config.TZ_DISTRICT, { zh: config.DISTRICT_NAME_ZH, en: config.DISTRICT_NAME_EN }, font, log);
+  }
 
   async startStorage(): Promise<void> {
     const { config, log } = this;
@@ -77,6 +89,7 @@ export class Runtime {
     this.registry = new SiteRegistry();
     await this.registry.load(pool);
     const aqi = new AqiService(pool, this.registry, config.TZ_DISTRICT);
+    const dailyMeans = new DailyMeans(pool, this.registry, config.TZ_DISTRICT);
     const indicators = new IndicatorService(pool, this.registry, aqi, log);
     this.indicators = indicators;
     await indicators.start();
@@ -137,8 +150,9 @@ export class Runtime {
       { provide: AlertStore, useValue: alertStore },
       { provide: RulesRepository, useValue: rules },
       { provide: AlertEngine, useValue: alerts },
-      { provide: GoalsService, useValue: new GoalsService(pool, this.registry, aqi, config.TZ_DISTRICT) },
+      { provide: GoalsService, useValue: new GoalsService(pool, this.registry, aqi, dailyMeans, config.TZ_DISTRICT) },
       { provide: SitesRepository, useValue: new SitesRepository(pool) },
+      { provide: ReportService, useValue: this.reportService(aqi, dailyMeans) },
       { provide: SeriesRepository, useValue: new SeriesRepository(pool, config.TZ_DISTRICT) },
       { provide: 'RELOAD_SITES', useValue: reloadSites },
       { provide: BROKER_STATUS, useValue: () => this.subscriber?.connected ?? this.broker?.running ?? false },

@@ -93,25 +93,27 @@ export class AqiService {
     };
   }
 
-  /** Daily AQI for district dates `from`…`to` (inclusive): for one station, or the district. */
-  async daily(from: string, to: string, site?: string): Promise<DailyAqiDay[]> {
+  /** Daily AQI for district dates `from`…`to` (inclusive) for the district and each station, from one query. */
+  async dailyAll(from: string, to: string, site?: string): Promise<{ district: DailyAqiDay[]; stations: { site: SiteMeta; days: DailyAqiDay[] }[] }> {
     const stations = this.stations(site);
-    const startMs = dayStartMs(from, this.tz);
-    const endMs = dayStartMs(addDays(to, 1), this.tz);
-    const hours = await this.hours(stations.map((s) => s.key), startMs, endMs);
-    const days: DailyAqiDay[] = [];
+    const hours = await this.hours(stations.map((s) => s.key), dayStartMs(from, this.tz), dayStartMs(addDays(to, 1), this.tz));
+    const district: DailyAqiDay[] = [];
+    const perStation = stations.map((s) => ({ site: s, days: [] as DailyAqiDay[] }));
     for (let date = from; date <= to; date = addDays(date, 1)) {
       const dayMs = dayStartMs(date, this.tz);
       const version = aqiVersionFor(dayMs);
-      const perStation = stations.map((s) => stationDailyStats(hours.get(s.key), dayMs));
-      if (site !== undefined) {
-        const stats = perStation[0] ?? {};
-        days.push({ date, standard: standardName(version), ...dailyAqi(stats, version), concentrations: stats });
-      } else {
-        const { stats, validStations } = districtStats(perStation);
-        days.push({ date, standard: standardName(version), ...dailyAqi(stats, version), concentrations: stats, valid_stations: validStations });
-      }
+      const standard = standardName(version);
+      const stats = stations.map((s) => stationDailyStats(hours.get(s.key), dayMs));
+      stats.forEach((st, i) => perStation[i]!.days.push({ date, standard, ...dailyAqi(st, version), concentrations: st }));
+      const d = districtStats(stats);
+      district.push({ date, standard, ...dailyAqi(d.stats, version), concentrations: d.stats, valid_stations: d.validStations });
     }
-    return days;
+    return { district, stations: perStation };
+  }
+
+  /** Daily AQI for district dates `from`…`to` (inclusive): for one station, or the district. */
+  async daily(from: string, to: string, site?: string): Promise<DailyAqiDay[]> {
+    const all = await this.dailyAll(from, to, site);
+    return site === undefined ? all.district : (all.stations[0]?.days ?? []);
   }
 }

@@ -44,6 +44,11 @@ export const configSchema = z.object({
   ALERT_ESCALATE_MIN: z.coerce.number().min(0.05).max(10080).default(15),
   /** Key of the HMAC-SHA256 signature on webhook deliveries (default: derived from JWT_SECRET). */
   WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** The district's name on the monthly report. */
+  DISTRICT_NAME_ZH: z.string().min(1).max(100).default('大连高新区'),
+  DISTRICT_NAME_EN: z.string().min(1).max(200).default('Dalian High-tech Zone'),
+  /** Font with Chinese glyphs for PDF reports: `path` or `path#PostScriptName` (default: the system Noto Sans CJK). */
+  REPORT_FONT: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & { SIMULATE: boolean };

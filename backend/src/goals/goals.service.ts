@@ -1,7 +1,8 @@
 import { metricFor } from '@tidewatch/contracts';
+import { DailyMeans, meansOf } from '../sites/daily-means.js';
 import type pg from 'pg';
 import type { AqiService, DailyAqiDay } from '../air/aqi.service.js';
-import { addDays, dayStartMs, localDate } from '../common/district-time.js';
+import { dayStartMs, localDate } from '../common/district-time.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
 import { compositeIndex, goodDaysRatio, type CompositeDay } from '../standards/composite.js';
 import { aqiVersionFor } from '../standards/aqi.js';
@@ -28,6 +29,8 @@ export interface GoalsReport {
 }
 
 const CACHE_MS = 60_000;
+/** The GB 3097 indicators the sea buoys measure. */
+export const SEA_METRICS = ['ph', 'do_mgl', 'cod_mgl', 'din_mgl', 'dip_mgl', 'oil_mgl'];
 
 function compositeDays(days: DailyAqiDay[]): CompositeDay[] {
   return days.filter((d) => d.aqi !== null).map((d) => ({ ...d.concentrations }));
@@ -41,6 +44,7 @@ export class GoalsService {
     private readonly pool: pg.Pool,
     private readonly registry: SiteRegistry,
     private readonly aqi: AqiService,
+    private readonly dailyMeans: DailyMeans,
     private readonly tz: string,
   ) {}
 
@@ -90,35 +94,13 @@ export class GoalsService {
     };
   }
 
-  /** Daily means per site of a kind's metrics: site → date → metric → mean. */
-  private async dailyMeans(kind: string, metrics: string[], from: string, to: string): Promise<Map<number, Map<string, Record<string, number>>>> {
-    const sites = this.registry.ofKind(kind as never);
-    const ids = metrics.map((m) => metricFor(kind as never, m)!.id);
-    const { rows } = await this.pool.query<{ site_key: number; metric_id: number; day: string; mean: number }>(
-      `SELECT site_key, metric_id, to_char(date_trunc('day', hour, $5), 'YYYY-MM-DD') AS day, sum(sum) / sum(n) AS mean
-       FROM reading_hourly WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 AND hour < $4
-       GROUP BY 1, 2, 3`,
-      [sites.map((s) => s.key), ids, new Date(dayStartMs(from, this.tz)), new Date(dayStartMs(addDays(to, 1), this.tz)), this.tz],
-    );
-    const out = new Map<number, Map<string, Record<string, number>>>();
-    for (const r of rows) {
-      const name = metrics[ids.indexOf(r.metric_id)]!;
-      let bySite = out.get(r.site_key);
-      if (!bySite) out.set(r.site_key, (bySite = new Map()));
-      const day = bySite.get(r.day) ?? {};
-      day[name] = r.mean;
-      bySite.set(r.day, day);
-    }
-    return out;
-  }
-
   private async sea(yearFrom: string, today: string): Promise<Goal> {
-    const means = await this.dailyMeans('seawater', ['ph', 'do_mgl', 'cod_mgl', 'din_mgl', 'dip_mgl', 'oil_mgl'], yearFrom, today);
+    const means = await this.dailyMeans.of('seawater', SEA_METRICS, yearFrom, today);
     let valid = 0;
     let good = 0;
     for (const days of means.values()) {
       for (const v of days.values()) {
-        const c = seawaterClass(v);
+        const c = seawaterClass(meansOf(v));
         if (!c) continue;
         valid++;
         if (isGoodSeawater(c)) good++;
@@ -174,9 +156,9 @@ export class GoalsService {
   }
 
   private async sewage(monthFrom: string, today: string): Promise<Goal> {
-    const means = await this.dailyMeans('pump_station', ['pump_fault'], monthFrom, today);
+    const means = await this.dailyMeans.of('pump_station', ['pump_fault'], monthFrom, today);
     const faults: number[] = [];
-    for (const days of means.values()) for (const v of days.values()) if (v.pump_fault !== undefined) faults.push(v.pump_fault);
+    for (const days of means.values()) for (const v of days.values()) if (v.pump_fault !== undefined) faults.push(v.pump_fault.mean);
     const availability = faults.length ? 1 - faults.reduce((a, b) => a + b, 0) / faults.length : null;
     const overflow = await this.countAlerts(`rule_id = 'pump-level'`, monthFrom);
     return {

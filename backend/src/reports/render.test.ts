@@ -1,0 +1,120 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import type { DailyAqiDay } from '../air/aqi.service.js';
+import { dailyAqiOn, type DailyStats } from '../standards/aqi-index.js';
+import { buildMonthlyReport, type MonthlyReport } from './monthly-report.js';
+import { daysOfMonth } from './report-sources.js';
+import { renderCsv } from './render-csv.js';
+import { renderHtml } from './render-html.js';
+import { renderPdf, resolveReportFont } from './render-pdf.js';
+import { renderXlsx } from './render-xlsx.js';
+import { formatCell, reportDocument } from './report-tables.js';
+
+const DISTRICT = { zh: '大连高新区', en: 'Dalian High-tech Zone' };
+
+function aqiDay(date: string, stats: DailyStats): DailyAqiDay {
+  const r = dailyAqiOn(date, stats);
+  return { date, standard: `HJ 633-${r.version}`, ...r, concentrations: stats };
+}
+
+function sample(): MonthlyReport {
+  const month = '2026-10';
+  const days = daysOfMonth(month);
+  const district = days.map((d, i) => aqiDay(d, i < 20 ? { so2: 8, no2: 20, co: 0.6, pm10: 40, pm25: 20, o3_8h_max: 90 } : i < 28 ? { so2: 20, no2: 50, co: 1.4, pm10: 150, pm25: 120, o3_8h_max: 120 } : {}));
+  const f = (mean: number): { mean: number; max: number; n: number; hours: number } => ({ mean, max: mean, n: 1440, hours: 24 });
+  return buildMonthlyReport({
+    month,
+    days,
+    complete: true,
+    asOfMs: Date.parse('2026-10-31T16:00:00Z'),
+    tz: 'Asia/Shanghai',
+    air: { version: '2026', district, stations: [{ site: { site: 'air-a', name_zh: '凌水<空气站>', name_en: 'Lingshui <air>' }, days: district }] },
+    wwtp: [{ site: { site: 'wwtp-a', name_zh: '河口污水处理厂', name_en: 'Hekou WWTP' }, builtFrom2006: true, days: new Map([['2026-10-01', { cod_mgl: f(60), nh3n_mgl: f(1), tn_mgl: f(9), tp_mgl: f(0.2), ss_mgl: f(5), ph: f(7), water_temp_c: f(18) }]]) }],
+    rivers: [],
+    sea: [],
+    pumps: [{ site: { site: 'p', name_zh: '泵站', name_en: 'Pump' }, days: new Map([['2026-10-01', { pump_fault: f(0.1) }]]) }],
+    gas: [],
+    ports: [],
+    ebike: [],
+    alerts: [],
+    events: [],
+  });
+}
+
+describe('report tables', () => {
+  it('speak Chinese or English, with every row as wide as its header', () => {
+    const zh = reportDocument(sample(), 'zh', DISTRICT);
+    expect(zh.title).toBe('大连高新区 环境质量与公共安全月报');
+    expect(zh.subtitle).toBe('2026年10月');
+    expect(zh.tables.map((t) => t.id)).toEqual(['summary', 'daily_aqi', 'air_stations', 'wwtp', 'rivers', 'sea', 'pump_stations', 'safety', 'fishing_ports', 'alerts']);
+    for (const t of zh.tables) for (const r of t.rows) expect(r).toHaveLength(t.columns.length);
+    expect(zh.tables[0]!.rows).toContainEqual(['优良天数比例', '71.4%']); // 20 of 28 valid days
+    expect(zh.tables[3]!.rows[0]!.at(-1)).toBe('10-01 COD');
+    const en = reportDocument(sample(), 'en', DISTRICT);
+    expect(en.subtitle).toBe('October 2026');
+    expect(en.tables[0]!.rows).toContainEqual(['Good-days ratio', '71.4%']);
+    expect(en.notes.join(' ')).toContain('mean concentrations over its valid stations');
+  });
+
+  it('format cells: percentages, integers, decimals and a dash for no data', () => {
+    expect(formatCell(0.71428, 'pct')).toBe('71.4%');
+    expect(formatCell(1, 'pct')).toBe('100.0%');
+    expect(formatCell(3.6, 'int')).toBe('4');
+    expect(formatCell(3.14159, 'dec', 2)).toBe('3.14');
+    expect(formatCell(null, 'dec')).toBe('—');
+    expect(formatCell('是', 'text')).toBe('是');
+  });
+});
+
+describe('report formats', () => {
+  it('html: a whole document in the chosen language, escaped, with the daily AQI chart', () => {
+    const html = renderHtml(reportDocument(sample(), 'zh', DISTRICT));
+    expect(html).toMatch(/^<!doctype html>\n<html lang="zh-CN">/);
+    expect(html).toContain('<title>大连高新区 环境质量与公共安全月报 2026年10月</title>');
+    expect(html).toContain('凌水&lt;空气站&gt;');
+    expect(html).not.toContain('凌水<空气站>');
+    expect(html.match(/<rect /g)).toHaveLength(28); // one bar per day with an AQI
+    expect(renderHtml(reportDocument(sample(), 'en', DISTRICT))).toContain('<html lang="en">');
+  });
+
+  it('csv: UTF-8 with a byte-order mark, each table under its title, numbers as numbers', () => {
+    const csv = renderCsv(reportDocument(sample(), 'zh', DISTRICT));
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const lines = csv.slice(1).split('\r\n');
+    expect(lines[0]).toBe('大连高新区 环境质量与公共安全月报,2026年10月');
+    expect(lines).toContain('# 各空气站');
+    expect(lines).toContain('点位,有效天数,优良天数,优良天数比例 (%),综合指数');
+    expect(lines.find((l) => l.startsWith('凌水<空气站>'))).toMatch(/^凌水<空气站>,28,20,71.4,\d+(\.\d+)?$/);
+    expect(lines).toContain('2026-10-31,,,');
+  });
+
+  it('xlsx: one sheet per table, ratios as numbers formatted as percentages', async () => {
+    const buf = await renderXlsx(reportDocument(sample(), 'zh', DISTRICT));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概况', '全区每日空气质量指数', '各空气站', '污水处理厂出水（GB 18918-2002 一级A，日均值）'.slice(0, 28).trim(), '河流断面（GB 3838-2002，月均值）', '近岸海域（GB 3097-1997）', '污水泵站', '公共安全', '渔港', '告警统计（本月新发）', '说明']);
+    const stations = wb.getWorksheet('各空气站')!;
+    expect(stations.getRow(3).values).toEqual([undefined, '点位', '有效天数', '优良天数', '优良天数比例', '综合指数']);
+    const ratio = stations.getRow(4).getCell(4);
+    expect(ratio.value).toBeCloseTo(20 / 28, 4);
+    expect(ratio.numFmt).toBe('0.0%');
+    const pumps = wb.getWorksheet('污水泵站')!;
+    expect(pumps.getRow(4).getCell(2).value).toBe(0.9);
+  });
+
+  it('pdf: A4 pages with the Chinese font embedded', async () => {
+    const font = resolveReportFont(process.env.REPORT_FONT);
+    expect(font, 'a font with Chinese glyphs (Debian: fonts-noto-cjk) or REPORT_FONT').not.toBeNull();
+    const pdf = await renderPdf(reportDocument(sample(), 'zh', DISTRICT), font!);
+    const text = pdf.toString('latin1');
+    expect(text.startsWith('%PDF-1.')).toBe(true);
+    expect(text).toMatch(/\/FontFile[23]? /);
+    expect(text).toContain('/MediaBox [0 0 595.28 841.89]');
+    expect((text.match(/\/Type \/Page\b/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    expect(pdf.length).toBeLessThan(1_000_000); // the font is subset, not embedded whole
+  });
+
+  it('resolveReportFont: a missing REPORT_FONT file is no font', () => {
+    expect(resolveReportFont('/nonexistent/font.ttf')).toBeNull();
+  });
+});

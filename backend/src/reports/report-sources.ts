@@ -1,0 +1,99 @@
+import type { SiteKind } from '@tidewatch/contracts';
+import type pg from 'pg';
+import type { AqiService } from '../air/aqi.service.js';
+import { addDays, dayStartMs } from '../common/district-time.js';
+import type { DailyMeans, DailyFigures } from '../sites/daily-means.js';
+import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
+import { aqiVersionFor } from '../standards/aqi.js';
+import { RIVER_METRICS, SEA_CLASS_METRICS, WWTP_METRICS, type AlertFact, type EventCount, type MonthlyInput, type SiteDays, type SiteName } from './monthly-report.js';
+
+/** The district dates of a month YYYY-MM. */
+export function daysOfMonth(month: string): string[] {
+  const out: string[] = [];
+  for (let d = `${month}-01`; d.startsWith(month); d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+const nameOf = (s: SiteMeta): SiteName => ({ site: s.id, name_zh: s.name_zh, name_en: s.name_en });
+const target = (s: SiteMeta): string | null => (typeof s.params.target_class === 'string' ? s.params.target_class : null);
+
+/** Gathers one month's inputs for the report: a fixed handful of queries, none per site. */
+export class ReportSources {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly registry: SiteRegistry,
+    private readonly aqi: AqiService,
+    private readonly dailyMeans: DailyMeans,
+    private readonly tz: string,
+  ) {}
+
+  async gather(month: string, nowMs: number): Promise<MonthlyInput> {
+    const days = daysOfMonth(month);
+    const first = days[0]!;
+    const last = days[days.length - 1]!;
+    const startMs = dayStartMs(first, this.tz);
+    const endMs = dayStartMs(addDays(last, 1), this.tz);
+    const means = (kind: SiteKind, metrics: readonly string[]): Promise<DailyFigures> => this.dailyMeans.of(kind, metrics, first, last);
+    const [air, wwtp, river, sea, pump, gas, port, ebike, alerts, events] = await Promise.all([
+      this.aqi.dailyAll(first, last),
+      means('wwtp', WWTP_METRICS),
+      means('river', RIVER_METRICS),
+      means('seawater', SEA_CLASS_METRICS),
+      means('pump_station', ['pump_fault', 'wet_well_level_m']),
+      means('gas_point', ['ch4_lel_pct']),
+      means('fishing_port', ['wind_level']),
+      means('ebike_charging', ['temp_c']),
+      this.alerts(startMs, endMs),
+      this.events(startMs, endMs),
+    ]);
+    const sitesOf = (kind: SiteKind, figures: DailyFigures): { site: SiteName; meta: SiteMeta; days: SiteDays }[] =>
+      this.registry.ofKind(kind).map((s) => ({ site: nameOf(s), meta: s, days: figures.get(s.key) ?? new Map() }));
+    const plain = (kind: SiteKind, figures: DailyFigures): { site: SiteName; days: SiteDays }[] => sitesOf(kind, figures).map(({ site, days: d }) => ({ site, days: d }));
+    return {
+      month,
+      days,
+      complete: nowMs >= endMs,
+      asOfMs: Math.min(nowMs, endMs),
+      tz: this.tz,
+      air: { version: aqiVersionFor(startMs), district: air.district, stations: air.stations.map((s) => ({ site: nameOf(s.site), days: s.days })) },
+      wwtp: sitesOf('wwtp', wwtp).map(({ site, meta, days: d }) => ({ site, builtFrom2006: meta.params.built_after_2006 !== false, days: d })),
+      rivers: sitesOf('river', river).map(({ site, meta, days: d }) => ({ site, target: target(meta), days: d })),
+      sea: sitesOf('seawater', sea).map(({ site, meta, days: d }) => ({ site, target: target(meta), days: d })),
+      pumps: plain('pump_station', pump),
+      gas: plain('gas_point', gas),
+      ports: plain('fishing_port', port),
+      ebike: plain('ebike_charging', ebike),
+      alerts,
+      events,
+    };
+  }
+
+  private async alerts(startMs: number, endMs: number): Promise<AlertFact[]> {
+    const { rows } = await this.pool.query<{ site: string; kind: string; rule_id: string; severity: AlertFact['severity']; opened: number; acked: number | null; resolved: number | null }>(
+      `SELECT s.id AS site, s.kind, a.rule_id, a.severity,
+              extract(epoch FROM a.opened_at) * 1000 AS opened,
+              extract(epoch FROM a.acknowledged_at) * 1000 AS acked,
+              extract(epoch FROM a.resolved_at) * 1000 AS resolved
+       FROM alert a JOIN site s ON s.key = a.site_key
+       WHERE a.opened_at >= $1 AND a.opened_at < $2`,
+      [new Date(startMs), new Date(endMs)],
+    );
+    const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+    return rows.map((r) => ({ site: r.site, kind: r.kind, rule_id: r.rule_id, severity: r.severity, opened_at: Number(r.opened), acknowledged_at: num(r.acked), resolved_at: num(r.resolved) }));
+  }
+
+  private async events(startMs: number, endMs: number): Promise<EventCount[]> {
+    const keys = [...this.registry.ofKind('fishing_port'), ...this.registry.ofKind('pump_station')].map((s) => s.key);
+    if (keys.length === 0) return [];
+    const { rows } = await this.pool.query<{ site: string; type: string; count: number; hazards: number; failed: number }>(
+      `SELECT s.id AS site, e.type, count(*)::int AS count,
+              coalesce(sum(jsonb_array_length(e.data->'hazards')) FILTER (WHERE e.type = 'inspection' AND e.data->>'result' = 'fail' AND jsonb_typeof(e.data->'hazards') = 'array'), 0)::int AS hazards,
+              count(*) FILTER (WHERE e.type = 'inspection' AND e.data->>'result' = 'fail')::int AS failed
+       FROM event e JOIN site s ON s.key = e.site_key
+       WHERE e.site_key = ANY($1::int[]) AND e.time >= $2 AND e.time < $3
+       GROUP BY 1, 2`,
+      [keys, new Date(startMs), new Date(endMs)],
+    );
+    return rows;
+  }
+}

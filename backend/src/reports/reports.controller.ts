@@ -1,0 +1,55 @@
+import { BadRequestException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res, ServiceUnavailableException, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import type { AuthedRequest } from '../auth/auth.guard.js';
+import { RequireRole } from '../auth/roles.js';
+import type { MonthlyReport } from './monthly-report.js';
+import { NoReportFontError, REPORT_FORMATS, ReportService } from './report.service.js';
+
+/** A month YYYY-MM from 2000 on (no monitoring data can be older). */
+const monthParam = z.string().regex(/^(2\d{3})-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
+const reportQuery = z
+  .object({
+    format: z.enum(REPORT_FORMATS).default('json'),
+    lang: z.enum(['zh', 'en']).default('zh'),
+  })
+  .strict();
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('api/reports/monthly')
+export class ReportsController {
+  constructor(@Inject(ReportService) private readonly reports: ReportService) {}
+
+  @Get(':month')
+  async get(
+    @Param('month', { schema: monthParam }) month: string,
+    @Query({ schema: reportQuery }) q: z.infer<typeof reportQuery>,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile | string> {
+    if (!this.reports.hasBegun(month)) throw new NotFoundException(`${month} has not begun`);
+    try {
+      const r = await this.reports.render(month, q.format, q.lang);
+      const disposition = `${q.format === 'json' || q.format === 'html' ? 'inline' : 'attachment'}; filename="${r.filename}"`;
+      if (typeof r.body === 'string' && q.format === 'json') {
+        res.setHeader('Content-Type', r.contentType);
+        res.setHeader('Content-Disposition', disposition);
+        return r.body;
+      }
+      // Nest would send any other object as JSON: binary and text documents go as files.
+      return new StreamableFile(Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body, 'utf8'), { type: r.contentType, disposition });
+    } catch (err) {
+      if (err instanceof NoReportFontError) throw new ServiceUnavailableException(err.message);
+      throw err;
+    }
+  }
+
+  @Post(':month/regenerate')
+  @HttpCode(200)
+  @RequireRole('admin')
+  async regenerate(@Param('month', { schema: monthParam }) month: string, @Req() req: AuthedRequest): Promise<MonthlyReport> {
+    if (!this.reports.hasBegun(month)) throw new BadRequestException(`${month} has not begun`);
+    return this.reports.regenerate(month, req.user!.username);
+  }
+}

@@ -1,0 +1,189 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { siteTopic } from '@tidewatch/contracts';
+import ExcelJS from 'exceljs';
+import mqtt from 'mqtt';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, login, waitFor, withDb } from '../src/dev/hub-process.js';
+import { useHub } from './use-hub.js';
+
+const ctx = useHub();
+let admin: string;
+let viewer: string;
+
+type Values = Record<string, number>;
+const MIN = 60_000;
+const at = (date: string, hh = '00:00'): number => Date.parse(`${date}T${hh}:00+08:00`);
+
+/** Readings every `stepMin` minutes from `startMs` for `minutes`, as batch payloads over the real broker (QoS 1). */
+async function publishReadings(c: mqtt.MqttClient, site: string, startMs: number, minutes: number, stepMin: number, values: Values): Promise<number> {
+  const readings = Array.from({ length: Math.floor(minutes / stepMin) }, (_, i) => ({ ts: startMs + i * stepMin * MIN, values }));
+  for (let i = 0; i < readings.length; i += 400) {
+    await c.publishAsync(siteTopic(site, 'telemetry'), JSON.stringify({ readings: readings.slice(i, i + 400) }), { qos: 1 });
+  }
+  return readings.length * Object.keys(values).length;
+}
+
+async function publishEvent(c: mqtt.MqttClient, site: string, ts: number, type: string, data: object): Promise<void> {
+  await c.publishAsync(siteTopic(site, 'events'), JSON.stringify({ ts, type, data }), { qos: 1 });
+}
+
+const AIR_A: Values = { pm25: 80, pm10: 100, so2: 10, no2: 30, co: 0.8, o3: 100 }; // AQI 119
+const AIR_B: Values = { pm25: 40, pm10: 60, so2: 10, no2: 30, co: 0.8, o3: 100 };
+const AIR_CLEAN: Values = { pm25: 20, pm10: 40, so2: 8, no2: 20, co: 0.5, o3: 60 };
+const EFFLUENT: Values = { cod_mgl: 28, nh3n_mgl: 1.2, tn_mgl: 9, tp_mgl: 0.25, ss_mgl: 6, ph: 7.1, water_temp_c: 20, flow_m3h: 2400 };
+const SEA_GOOD: Values = { ph: 8.1, do_mgl: 7.2, cod_mgl: 1.2, din_mgl: 0.12, dip_mgl: 0.01, oil_mgl: 0.02 };
+
+async function stored(): Promise<{ readings: number; events: number }> {
+  return withDb(ctx.t, async (c) => {
+    const r = await c.query<{ readings: number; events: number }>(`SELECT (SELECT count(*) FROM reading)::int AS readings, (SELECT count(*) FROM event)::int AS events`);
+    return r.rows[0]!;
+  });
+}
+
+async function fetchReport(month: string, query: string, token = admin): Promise<Response> {
+  return fetch(`${ctx.t.httpUrl}/api/reports/monthly/${month}${query}`, { headers: { authorization: `Bearer ${token}` } });
+}
+
+interface Report {
+  month: string;
+  complete: boolean;
+  air: { standard: string; district: { valid_days: number; good_days: number; good_days_ratio: number; daily: { date: string; aqi: number | null; primary: string[] }[] }; stations: { site: string; valid_days: number; good_days: number }[] };
+  water: { wwtp: { site: string; judged_days: number; compliant_days: number; compliance_ratio: number; exceedance_days: number; exceedances: { date: string; params: string[] }[] }[]; sea: { good_ratio: number; point_days: number } };
+  safety: { fishing_ports: { inspections: number; failed_inspections: number; hazards: number; rectified: number; departures: number } };
+  alerts: { total: number };
+}
+
+beforeAll(async () => {
+  admin = await login(ctx.t);
+  await api(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'bureau-viewer', password: 'viewer-password-1', role: 'viewer' }) });
+  viewer = await login(ctx.t, 'bureau-viewer', 'viewer-password-1');
+
+  // September 2026, published through the broker as devices would.
+  const c = await mqtt.connectAsync(ctx.t.mqttUrl, { clientId: 'report-test-publisher' });
+  let readings = 0;
+  readings += await publishReadings(c, 'air-hekou', at('2026-09-10'), 1440, 1, AIR_A);
+  readings += await publishReadings(c, 'air-lingshui', at('2026-09-10'), 1440, 1, AIR_B);
+  readings += await publishReadings(c, 'air-hekou', at('2026-09-11'), 1440, 1, AIR_CLEAN);
+  readings += await publishReadings(c, 'wwtp-hekou', at('2026-09-10'), 1440, 10, EFFLUENT);
+  readings += await publishReadings(c, 'wwtp-hekou', at('2026-09-11'), 1440, 10, { ...EFFLUENT, cod_mgl: 62 });
+  readings += await publishReadings(c, 'sea-lingshuiwan', at('2026-09-10'), 1440, 60, SEA_GOOD);
+  const port = 'port-longwangtang';
+  await publishEvent(c, port, at('2026-09-10', '08:00'), 'inspection', { vessel: '辽大甘渔 1', result: 'pass', hazards: [] });
+  await publishEvent(c, port, at('2026-09-10', '09:00'), 'inspection', { vessel: '辽大甘渔 2', result: 'fail', hazards: ['life-jackets', 'fire-extinguisher'] });
+  await publishEvent(c, port, at('2026-09-10', '10:00'), 'inspection', { vessel: '辽大甘渔 3', result: 'pass', hazards: [] });
+  await publishEvent(c, port, at('2026-09-12', '10:00'), 'rectified', { vessel: '辽大甘渔 2', hazard: 'life-jackets' });
+  await publishEvent(c, port, at('2026-09-10', '06:00'), 'departure', { vessel: '辽大甘渔 1' });
+  await publishEvent(c, port, at('2026-09-10', '06:10'), 'departure', { vessel: '辽大甘渔 3' });
+  await publishEvent(c, 'pump-lingshuiwan-1', at('2026-09-10', '12:00'), 'pump_fault', { pump: 2, code: 'E07' });
+  await c.endAsync();
+  // With an external broker the acknowledgement comes from the broker, not the hub: wait until all is stored.
+  await waitFor(async () => {
+    const s = await stored();
+    return s.readings === readings && s.events === 7;
+  }, 60_000, 'the month stored');
+}, 120_000);
+
+describe('the monthly report', () => {
+  it('computes a finished month’s figures from what devices published, and archives them', async () => {
+    const res = await fetchReport('2026-09', '');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const r = (await res.json()) as Report;
+    expect(r).toMatchObject({ month: '2026-09', complete: true });
+    expect(r.air.standard).toBe('HJ 633-2026');
+    // 09-10: the district mean (PM2.5 60) → AQI 100, good; 09-11: one clean station.
+    expect(r.air.district).toMatchObject({ valid_days: 2, good_days: 2, good_days_ratio: 1 });
+    expect(r.air.district.daily).toHaveLength(30);
+    expect(r.air.district.daily[9]).toMatchObject({ date: '2026-09-10', aqi: 100, primary: ['pm25'] });
+    expect(r.air.stations.find((s) => s.site === 'air-hekou')).toMatchObject({ valid_days: 2, good_days: 1 });
+    expect(r.water.wwtp[0]).toMatchObject({ site: 'wwtp-hekou', judged_days: 2, compliant_days: 1, compliance_ratio: 0.5, exceedance_days: 1, exceedances: [{ date: '2026-09-11', params: ['cod_mgl'] }] });
+    expect(r.water.sea).toMatchObject({ point_days: 1, good_ratio: 1 });
+    expect(r.safety.fishing_ports).toMatchObject({ inspections: 3, failed_inspections: 1, hazards: 2, rectified: 1, departures: 2 });
+    const archived = await withDb(ctx.t, async (c) => (await c.query<{ month: string }>('SELECT month FROM report')).rows);
+    expect(archived).toEqual([{ month: '2026-09' }]);
+  });
+
+  it('serves an archived month unchanged until an admin regenerates it', async () => {
+    const c = await mqtt.connectAsync(ctx.t.mqttUrl, { clientId: 'report-test-late' });
+    const late = await publishReadings(c, 'wwtp-hekou', at('2026-09-12'), 1440, 10, EFFLUENT);
+    await c.endAsync();
+    await waitFor(async () => {
+      const n = await withDb(ctx.t, async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM reading WHERE time >= $1`, [new Date(at('2026-09-12'))])).rows[0]!.n);
+      return n === late;
+    }, 30_000, 'late data stored');
+    const archived = (await (await fetchReport('2026-09', '')).json()) as Report;
+    expect(archived.water.wwtp[0]!.judged_days).toBe(2);
+    const refused = await api(ctx.t, viewer, '/api/reports/monthly/2026-09/regenerate', { method: 'POST' });
+    expect(refused.status).toBe(403);
+    const regenerated = await api<Report>(ctx.t, admin, '/api/reports/monthly/2026-09/regenerate', { method: 'POST' });
+    expect(regenerated.status).toBe(200);
+    expect(regenerated.body.water.wwtp[0]).toMatchObject({ judged_days: 3, compliant_days: 2 });
+    const after = (await (await fetchReport('2026-09', '', viewer)).json()) as Report;
+    expect(after.water.wwtp[0]!.judged_days).toBe(3);
+    const by = await withDb(ctx.t, async (db) => (await db.query<{ generated_by: string }>('SELECT generated_by FROM report')).rows);
+    expect(by).toEqual([{ generated_by: 'admin' }]);
+  });
+
+  it('renders html, csv, xlsx and pdf from the same figures, in Chinese by default and in English', async () => {
+    const html = await fetchReport('2026-09', '?format=html');
+    expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const page = await html.text();
+    expect(page).toContain('<html lang="zh-CN">');
+    expect(page).toContain('大连高新区 环境质量与公共安全月报');
+    expect(page).toContain('2026年9月');
+    expect(page).toContain('河口污水处理厂');
+    expect(await (await fetchReport('2026-09', '?format=html&lang=en')).text()).toContain('<html lang="en">');
+
+    const csv = await fetchReport('2026-09', '?format=csv&lang=en');
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="tidewatch-report-2026-09-en.csv"');
+    const csvText = await csv.text();
+    expect(csvText).toContain('Hekou wastewater treatment plant,3,2,66.7,1,');
+
+    const xlsx = await fetchReport('2026-09', '?format=xlsx');
+    expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    const summary = wb.getWorksheet('概况')!;
+    const rows = summary.getSheetValues().filter(Boolean) as unknown[][];
+    expect(rows.some((r) => r[1] === '有效天数' && r[2] === '2')).toBe(true);
+
+    const pdf = await fetchReport('2026-09', '?format=pdf');
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const dir = mkdtempSync(join(tmpdir(), 'tw-report-'));
+    writeFileSync(join(dir, 'r.pdf'), Buffer.from(await pdf.arrayBuffer()));
+    // poppler's pdftotext reads the text back: the Chinese font is embedded and mapped.
+    const text = execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain('环境质量与公共安全月报');
+    expect(text).toContain('2026年9月');
+    expect(text).toContain('河口污水处理厂');
+    expect(text).toMatch(/优良天数比例\s+100\.0%/);
+  });
+
+  it('reports the running month as incomplete and does not archive it', async () => {
+    const now = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const r = (await (await fetchReport(now, '')).json()) as Report;
+    expect(r).toMatchObject({ month: now, complete: false });
+    const archived = await withDb(ctx.t, async (c) => (await c.query<{ month: string }>('SELECT month FROM report ORDER BY month')).rows);
+    expect(archived).toEqual([{ month: '2026-09' }]);
+  });
+
+  it('refuses bad months, formats and parameters with a clear error, and anonymous callers', async () => {
+    for (const [path, status] of [
+      ['/api/reports/monthly/2026-13', 400],
+      ['/api/reports/monthly/26-09', 400],
+      ['/api/reports/monthly/2099-01', 404],
+      ['/api/reports/monthly/2026-09?format=doc', 400],
+      ['/api/reports/monthly/2026-09?lang=fr', 400],
+      ['/api/reports/monthly/2026-09?colour=red', 400],
+    ] as const) {
+      const res = await api<{ message: unknown }>(ctx.t, admin, path);
+      expect(res.status, path).toBe(status);
+      expect(JSON.stringify(res.body.message), path).toBeTruthy();
+    }
+    expect((await fetch(`${ctx.t.httpUrl}/api/reports/monthly/2026-09`)).status).toBe(401);
+  });
+});
