@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
@@ -85,6 +86,17 @@ describe('the dashboard in a real browser', () => {
     await page.waitForSelector('[data-testid=goals-board] article.goal[data-goal=ebike]', { timeout: 10_000 });
     expect(await page.locator('[data-testid=goals-board] article.goal').count()).toBe(7);
     expect(await page.textContent('[data-testid=goals-board]')).toContain('优良天数比例');
+    await page.click('[data-tab=alerts]');
+  });
+
+  it('shows the monthly report and downloads it as a PDF', async () => {
+    await page.click('[data-tab=report]');
+    await page.waitForSelector('[data-testid=report-summary]', { timeout: 10_000 });
+    expect(await page.textContent('[data-testid=report-panel]')).toContain('环境质量月报');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('[data-format=pdf]')]);
+    expect(download.suggestedFilename()).toMatch(/^tidewatch-report-\d{4}-\d{2}-zh\.pdf$/);
+    const file = await download.path();
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
     await page.click('[data-tab=alerts]');
   });
 

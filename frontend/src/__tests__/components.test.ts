@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import AirPanel from '../components/AirPanel.vue';
 import AlertsPanel from '../components/AlertsPanel.vue';
 import GoalsBoard from '../components/GoalsBoard.vue';
+import ReportPanel, { type ReportSummary } from '../components/ReportPanel.vue';
 import { markerColour, textColour, wgs84ToGcj02 } from '../components/map-style';
 import { createAppI18n } from '../i18n';
 import { useAlertsStore } from '../stores/alerts';
@@ -98,6 +99,64 @@ describe('GoalsBoard', () => {
     expect(air.text()).toContain('▲ 去年同期 80.0%');
     expect(w.find('[data-goal=ebike]').classes()).toContain('not-met');
     expect(w.find('[data-goal=ebike]').text()).toContain('未达标');
+    w.unmount();
+    vi.unstubAllGlobals();
+  });
+});
+
+describe('ReportPanel', () => {
+  const summary = (complete: boolean): ReportSummary => ({
+    month: '2026-10',
+    complete,
+    air: { district: { good_days_ratio: 0.8667, composite_index: 3.42, valid_days: 30 } },
+    water: { wwtp: [{ compliance_ratio: 1 }], sea: { good_ratio: 0.95 } },
+    alerts: { total: 17 },
+  });
+
+  it('shows last month’s figures in Chinese and asks for each format in the page language', async () => {
+    loginAs('viewer');
+    const calls: string[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      calls.push(url);
+      return url.includes('format=json') ? new Response(JSON.stringify(summary(true)), { status: 200 }) : new Response(new Blob(['%PDF-1.7']), { status: 200 });
+    }));
+    const created: string[] = [];
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: () => (created.push('blob'), 'blob:report'), revokeObjectURL: () => undefined }));
+    const w = mount(ReportPanel, { global: { plugins: [createAppI18n('zh')] } });
+    await vi.waitFor(() => expect(w.find('[data-testid=report-summary]').exists()).toBe(true));
+    const month = (w.find('[data-testid=report-month]').element as HTMLSelectElement).value;
+    expect(month).toMatch(/^\d{4}-\d{2}$/);
+    expect(calls[0]).toBe(`/api/reports/monthly/${month}?format=json&lang=zh`);
+    expect(w.text()).toContain('优良天数比例');
+    expect(w.find('[data-figure=good-days]').text()).toBe('86.7%');
+    expect(w.text()).toContain('3.42');
+    expect(w.text()).not.toContain('本月尚未结束');
+    expect(w.find('[data-action=regenerate]').exists()).toBe(false); // admins only
+    await w.find('[data-format=pdf]').trigger('click');
+    await vi.waitFor(() => expect(created).toHaveLength(1));
+    expect(calls[1]).toBe(`/api/reports/monthly/${month}?format=pdf&lang=zh`);
+    w.unmount();
+    vi.unstubAllGlobals();
+  });
+
+  it('marks a running month as partial, offers admins a regeneration only for finished months, and shows errors', async () => {
+    loginAs('admin');
+    let answer: () => Response = () => new Response(JSON.stringify(summary(false)), { status: 200 });
+    vi.stubGlobal('fetch', vi.fn(async () => answer()));
+    const w = mount(ReportPanel, { global: { plugins: [createAppI18n('en')] } });
+    await vi.waitFor(() => expect(w.text()).toContain('The month is still running'));
+    expect(w.find('[data-action=regenerate]').exists()).toBe(false);
+    const select = w.find('[data-testid=report-month]');
+    const options = select.findAll('option').map((o) => (o.element as HTMLOptionElement).value);
+    expect(options).toHaveLength(12);
+    answer = () => new Response(JSON.stringify({ message: 'database unavailable' }), { status: 503 });
+    await select.setValue(options[2]);
+    await vi.waitFor(() => expect(w.find('[role=alert]').text()).toBe('Could not load: database unavailable'));
+    answer = () => new Response(JSON.stringify(summary(true)), { status: 200 });
+    await select.setValue(options[0]);
+    await vi.waitFor(() => expect(w.find('[data-action=regenerate]').exists()).toBe(true));
+    expect(w.find('[role=alert]').exists()).toBe(false);
+    expect(w.text()).toContain('Good-days ratio');
     w.unmount();
     vi.unstubAllGlobals();
   });

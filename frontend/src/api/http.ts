@@ -32,3 +32,21 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
   }
   return data as T;
 }
+
+/** A file from the API (reports): the body as a Blob, with the same token and errors as apiFetch. */
+export async function apiBlob(path: string): Promise<Blob> {
+  const token = tokenProvider();
+  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) {
+    if (res.status === 401 && token) onUnauthorized();
+    const text = await res.text();
+    let message: unknown = res.statusText;
+    try {
+      message = (JSON.parse(text) as { message?: unknown }).message ?? message;
+    } catch {
+      // not JSON: keep the status text
+    }
+    throw new ApiError(res.status, Array.isArray(message) ? message.join('; ') : String(message));
+  }
+  return res.blob();
+}
