@@ -35,6 +35,7 @@ import { SitesRepository } from './sites/sites.repository.js';
 
 const SITE_RELOAD_MS = 30_000;
 const RETENTION_SWEEP_MS = 3_600_000;
+const REPORT_ARCHIVE_CHECK_MS = 3_600_000;
 
 /** The hub's long-lived parts, built once; Nest serves them over HTTP and socket.io. */
 export class Runtime {
@@ -133,6 +134,7 @@ export class Runtime {
     const reloadSites = async (): Promise<void> => {
       await this.registry.load(pool);
     };
+    const reports = this.reportService(aqi, dailyMeans);
     this.providers = [
       { provide: CONFIG, useValue: config },
       { provide: LOGGER, useValue: log },
@@ -152,7 +154,7 @@ export class Runtime {
       { provide: AlertEngine, useValue: alerts },
       { provide: GoalsService, useValue: new GoalsService(pool, this.registry, aqi, dailyMeans, config.TZ_DISTRICT) },
       { provide: SitesRepository, useValue: new SitesRepository(pool) },
-      { provide: ReportService, useValue: this.reportService(aqi, dailyMeans) },
+      { provide: ReportService, useValue: reports },
       { provide: SeriesRepository, useValue: new SeriesRepository(pool, config.TZ_DISTRICT) },
       { provide: 'RELOAD_SITES', useValue: reloadSites },
       { provide: BROKER_STATUS, useValue: () => this.subscriber?.connected ?? this.broker?.running ?? false },
@@ -160,6 +162,11 @@ export class Runtime {
 
     this.every(SITE_RELOAD_MS, () => reloadSites());
     this.every(RETENTION_SWEEP_MS, () => this.sweepRetention());
+    const archiveReport = async (): Promise<void> => {
+      await reports.archiveDue();
+    };
+    this.every(REPORT_ARCHIVE_CHECK_MS, archiveReport);
+    archiveReport().catch((err: unknown) => log.warn({ err: String(err) }, 'archiving last month’s report failed'));
   }
 
   /** Starts taking device messages. */

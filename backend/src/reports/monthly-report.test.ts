@@ -4,6 +4,7 @@ import type { DayFigure } from '../sites/daily-means.js';
 import { dailyAqiOn, type DailyStats } from '../standards/aqi-index.js';
 import { buildMonthlyReport, median, monthMax, monthMean, type AlertFact, type MonthlyInput, type SiteDays } from './monthly-report.js';
 import { daysOfMonth } from './report-sources.js';
+import { previousMonth } from './report.service.js';
 
 const name = (site: string): { site: string; name_zh: string; name_en: string } => ({ site, name_zh: `${site}站`, name_en: `${site} site` });
 const fig = (mean: number, hours = 24, n = hours * 60, max = mean): DayFigure => ({ mean, max, n, hours });
@@ -64,6 +65,12 @@ describe('helpers', () => {
     expect(monthMax(d, 'x')).toBe(31);
     expect(monthMean(d, 'z')).toBeNull();
     expect(monthMax(d, 'z')).toBeNull();
+  });
+
+  it('the month before, across a year', () => {
+    expect(previousMonth('2026-11')).toBe('2026-10');
+    expect(previousMonth('2026-10')).toBe('2026-09');
+    expect(previousMonth('2027-01')).toBe('2026-12');
   });
 
   it('the days of a month, February of a leap year included', () => {

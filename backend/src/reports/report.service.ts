@@ -25,6 +25,13 @@ const CACHE_MS = 60_000;
 
 export class NoReportFontError extends Error {}
 
+/** The month before YYYY-MM. */
+export function previousMonth(month: string): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
 /** Monthly reports: figures computed once per month (archived once the month is over), rendered per format. */
 export class ReportService {
   private readonly cache = new Map<string, { at: number; report: MonthlyReport }>();
@@ -67,6 +74,20 @@ export class ReportService {
       this.log.info({ month }, 'monthly report archived');
     }
     return report;
+  }
+
+  /**
+   * Archives last month once it is a day old, so the published report exists without anyone
+   * asking first (the hub checks at start and hourly; several hubs may race: the first insert wins).
+   * Returns the month archived now, if any.
+   */
+  async archiveDue(nowMs = Date.now()): Promise<string | null> {
+    const month = previousMonth(localDate(nowMs, this.tz).slice(0, 7));
+    if (nowMs < this.endMs(month) + ARCHIVE_AFTER_MS) return null;
+    const { rowCount } = await this.pool.query('SELECT 1 FROM report WHERE month = $1', [month]);
+    if (rowCount) return null;
+    await this.figures(month, nowMs);
+    return month;
   }
 
   /** Recomputes a month's figures (an admin, after late data or a rule change) and archives them if the month is over. */
