@@ -63,4 +63,29 @@ describe('HJ 212 listener', () => {
     expect(letters.filter((l) => l.topic.startsWith('hj212/')).map((l) => l.reason).sort()).toEqual(['bad_frame', 'bad_frame', 'unknown_site']);
     await waitFor(async () => (await api<{ latest: Record<string, { value: number }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body.latest.ph?.value === 7.1, 10_000, 'the good frame stored');
   });
+  it('joins a message split over several packets, stores it whole and acknowledges each part; refuses parts that disagree', async () => {
+    const local = new Date(Date.now() - 5 * 60_000 + 8 * 3_600_000).toISOString();
+    const dataTime = local.slice(0, 19).replace(/[-T:]/g, '');
+    const head = (pno: number, pnum = 2, qn = `${dataTime}123`) => `QN=${qn};ST=32;CN=2011;PW=123456;MN=${MN};Flag=7;PNUM=${pnum};PNO=${pno};CP=&&DataTime=${dataTime};`;
+    const answers = await exchange([
+      buildFrame(`${head(2)}w01012-Rtd=6.5,w01012-Flag=N&&`),
+      buildFrame(`${head(1)}w21001-Rtd=9.8,w21001-Flag=N;w01010-Rtd=17.5,w01010-Flag=N&&`),
+      // Parts of another message that disagree on how many parts there are.
+      buildFrame(`${head(1, 2, 'X1')}w21001-Rtd=1,w21001-Flag=N&&`),
+      buildFrame(`${head(2, 3, 'X1')}w21001-Rtd=1,w21001-Flag=N&&`),
+    ]);
+    const ack = `QN=${dataTime}123;ST=91;CN=9014;PW=123456;MN=${MN};Flag=4;CP=&&&&`;
+    expect(answers).toEqual([ack, ack]);
+    const site = (await api<{ latest: Record<string, { value: number; t: string }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body;
+    expect(site.latest.tn_mgl?.value).toBe(9.8);
+    expect(site.latest.ss_mgl?.value).toBe(6.5);
+    expect(site.latest.water_temp_c?.value).toBe(17.5);
+    expect(Date.parse(site.latest.ss_mgl!.t)).toBe(Date.parse(`${local.slice(0, 19)}+08:00`));
+    let letters: { reason: string; topic: string; detail: string | null }[] = [];
+    await waitFor(async () => {
+      letters = (await api<typeof letters>(ctx.t, admin, '/api/dead-letters')).body;
+      return letters.some((l) => l.detail?.includes('disagree on PNUM'));
+    }, 10_000, 'the disagreeing split message as a dead letter');
+    expect(letters.find((l) => l.detail?.includes('disagree on PNUM'))).toMatchObject({ reason: 'bad_frame' });
+  });
 });

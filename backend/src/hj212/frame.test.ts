@@ -67,7 +67,7 @@ describe('HJ 212 data → wwtp readings', () => {
     expect(convertPacket(packet('9014', 'DataTime=20261127101500'), 480)).toMatch(/no monitoring data/);
     expect(convertPacket(packet('2011', 'w01018-Rtd=1'), 480)).toMatch(/DataTime/);
     expect(convertPacket(packet('2011', 'DataTime=20261127101500;w01018-Rtd=abc'), 480)).toMatch(/not a number/);
-    expect(convertPacket(packet('2011', 'DataTime=20261127101500;w01018-Rtd=1', 7), 480)).toMatch(/split packets/);
+    expect(convertPacket(packet('2011', 'DataTime=20261127101500;w01018-Rtd=1', 7), 480)).toMatch(/only part of a message/);
     expect(parseDataTime('20260230101500', 480)).toBeNull();
   });
 });

@@ -62,6 +62,9 @@ export interface Packet {
   pw: string | undefined;
   mn: string | undefined;
   flag: number;
+  /** Split packets (Flag bit 1): the number of parts and this part's number, from 1. */
+  pnum?: number;
+  pno?: number;
   /** CP items: key → value (e.g. `w01018-Rtd` → `25.3`). */
   cp: Map<string, string>;
 }
@@ -89,7 +92,10 @@ export function parsePacket(data: string): Packet | string {
   }
   const flag = Number(head.get('Flag') ?? '0');
   if (!Number.isInteger(flag)) return 'bad Flag';
-  return { qn: head.get('QN'), st: head.get('ST'), cn: head.get('CN'), pw: head.get('PW'), mn: head.get('MN'), flag, cp };
+  const packet: Packet = { qn: head.get('QN'), st: head.get('ST'), cn: head.get('CN'), pw: head.get('PW'), mn: head.get('MN'), flag, cp };
+  if (head.has('PNUM')) packet.pnum = Number(head.get('PNUM'));
+  if (head.has('PNO')) packet.pno = Number(head.get('PNO'));
+  return packet;
 }
 
 /** The data acknowledgement (CN=9014) for a packet that asked for one (Flag bit 0). */

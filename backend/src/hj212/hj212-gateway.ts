@@ -9,6 +9,7 @@ import type { Logger } from '../logging/logger.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
 import { ackFrame, MAX_DATA_BYTES, parsePacket, takeFrame, type Packet } from './frame.js';
 import { convertPacket } from './mapping.js';
+import { isSplit, PART_WAIT_MS, SplitPackets } from './split-packets.js';
 
 /** Unparsed bytes a connection may hold before it is dropped (a few frames' worth). */
 const MAX_BUFFER = 8 * (MAX_DATA_BYTES + 12);
@@ -65,8 +66,19 @@ export class Hj212Gateway {
     let buf = Buffer.alloc(0);
     let windowStart = Date.now();
     let framesInWindow = 0;
+    const splits = new SplitPackets();
+    const expireSplits = (): void => {
+      for (const e of splits.expire(Date.now())) {
+        const raw = Buffer.from(e.parts.map((p) => `PNO=${p.pno}`).join(';'));
+        void this.ingest.reject(peer, raw, 'bad_frame', `split message QN ${e.qn}: ${e.received} of ${e.pnum} parts within ${PART_WAIT_MS / 1000} s`);
+      }
+    };
+    const splitTimer = setInterval(expireSplits, PART_WAIT_MS / 4);
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      clearInterval(splitTimer);
+      this.sockets.delete(socket);
+    });
     socket.setTimeout(IDLE_MS, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
@@ -94,15 +106,23 @@ export class Hj212Gateway {
           void this.ingest.reject(peer, raw, 'bad_frame', r.reason);
           continue;
         }
-        void this.handle(socket, peer, raw, r.data);
+        void this.handle(socket, peer, raw, r.data, splits);
       }
     });
   }
 
-  private async handle(socket: net.Socket, peer: string, raw: Buffer, data: string): Promise<void> {
+  private async handle(socket: net.Socket, peer: string, raw: Buffer, data: string, splits: SplitPackets): Promise<void> {
     const packet = parsePacket(data);
     if (typeof packet === 'string') return this.ingest.reject(peer, raw, 'bad_frame', packet);
     if (packet.cn === '9014' || packet.cn === '9011' || packet.cn === '9012') return; // answers, not data
+    if (!isSplit(packet)) return this.store(socket, peer, raw, packet, [packet]);
+    const joined = splits.add(packet, Date.now());
+    if (joined.state === 'refused') return this.ingest.reject(peer, raw, 'bad_frame', joined.reason);
+    if (joined.state === 'complete') return this.store(socket, peer, raw, joined.packet, joined.parts);
+  }
+
+  /** Stores one whole message; then acknowledges each of its packets that asked for it. */
+  private async store(socket: net.Socket, peer: string, raw: Buffer, packet: Packet, packets: Packet[]): Promise<void> {
     const site = this.registry.all().find((s) => s.kind === 'wwtp' && s.params.hj212_mn === packet.mn);
     if (!site) return this.ingest.reject(peer, raw, 'unknown_site', `no plant with MN ${packet.mn ?? '(none)'}`);
     const converted = convertPacket(packet, tzOffsetMs(Date.now(), this.config.TZ_DISTRICT) / 60_000);
@@ -113,7 +133,7 @@ export class Hj212Gateway {
         // The ordinary ingest path: validation, batching, dead letters, rollups, alerts.
         await this.ingest.submit(siteTopic(site.id, 'telemetry'), Buffer.from(JSON.stringify({ ts: converted.ts, values: converted.values })));
       }
-      if ((packet.flag & 1) !== 0 && !socket.destroyed) socket.write(ackFrame(packet as Packet));
+      for (const p of packets) if ((p.flag & 1) !== 0 && !socket.destroyed) socket.write(ackFrame(p));
     } catch (err) {
       // Not stored: no acknowledgement, so the monitor sends the packet again.
       this.log.warn({ err: String(err), mn: packet.mn }, 'HJ 212 packet not stored');

@@ -38,7 +38,7 @@ export function parseDataTime(text: string, offsetMinutes: number): number | nul
 export function convertPacket(p: Packet, offsetMinutes: number): Converted | string {
   const field = p.cn ? FIELD_BY_CN[p.cn] : undefined;
   if (!field) return `command CN=${p.cn ?? '?'} carries no monitoring data`;
-  if ((p.flag & 2) !== 0) return 'split packets (Flag bit 1) are not supported; send whole packets';
+  if ((p.flag & 2) !== 0) return 'a split packet (Flag bit 1) is only part of a message: join the parts first';
   const dt = p.cp.get('DataTime');
   const ts = dt ? parseDataTime(dt, offsetMinutes) : null;
   if (ts === null) return `bad or missing DataTime ${JSON.stringify(dt ?? '')}`;
