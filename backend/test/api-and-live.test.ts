@@ -154,4 +154,19 @@ describe('live push on /live', () => {
     expect(ids.every((id) => id.startsWith('river-'))).toBe(true);
     s.close();
   });
+
+  it('limits how often a client may subscribe (each answer carries every wanted snapshot)', async () => {
+    const s = connect(admin);
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+    const answers: { ok: boolean; error?: string }[] = [];
+    for (let i = 0; i < 6; i++) answers.push(await s.emitWithAck('subscribe', { kinds: ['air'] }));
+    expect(answers.slice(0, 5).every((a) => a.ok)).toBe(true);
+    expect(answers[5]).toEqual({ ok: false, error: 'too many subscriptions: at most 5 per 10 s' });
+    // Another client is not affected.
+    const other = connect(admin);
+    await new Promise<void>((resolve) => other.once('connect', () => resolve()));
+    expect(await other.emitWithAck('subscribe', { kinds: ['air'] })).toEqual({ ok: true });
+    s.close();
+    other.close();
+  });
 });

@@ -18,6 +18,8 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 const ALL = 'all';
 const kindRoom = (kind: string): string => `kind:${kind}`;
 const siteRoom = (id: string): string => `site:${id}`;
+const SUBSCRIBES_PER_WINDOW = 5;
+const SUBSCRIBE_WINDOW_MS = 10_000;
 
 /**
  * socket.io namespace /live: JWT in `auth.token`; a client gets every site's snapshot on
@@ -90,6 +92,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   private subscribe(socket: LiveSocket, req: unknown, ack?: unknown): void {
     const reply = typeof ack === 'function' ? (ack as (r: { ok: boolean; error?: string }) => void) : () => undefined;
+    // Each subscription answers with every wanted snapshot: bounded, so a client cannot make the hub flood itself.
+    const now = Date.now();
+    const recent = ((socket.data as { subscribes?: number[] }).subscribes ?? []).filter((t) => now - t < SUBSCRIBE_WINDOW_MS);
+    if (recent.length >= SUBSCRIBES_PER_WINDOW) {
+      reply({ ok: false, error: `too many subscriptions: at most ${SUBSCRIBES_PER_WINDOW} per ${SUBSCRIBE_WINDOW_MS / 1000} s` });
+      return;
+    }
+    (socket.data as { subscribes?: number[] }).subscribes = [...recent, now];
     const parsed = subscribeSchema.safeParse(req);
     if (!parsed.success) {
       reply({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
@@ -99,7 +109,6 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
     const rooms = kinds.length === 0 && sites.length === 0 ? [ALL] : [...kinds.map(kindRoom), ...sites.map(siteRoom)];
     void socket.join(rooms);
-    const now = Date.now();
     const wanted = (s: SiteSnapshot): boolean => rooms.includes(ALL) || kinds.includes(s.kind) || sites.includes(s.id);
     for (const snap of this.state.snapshotAll(now)) if (wanted(snap)) socket.emit('site', snap);
     reply({ ok: true });
