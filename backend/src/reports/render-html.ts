@@ -9,7 +9,7 @@ function aqiChart(doc: ReportDocument): string {
   const h = 180;
   const pad = 28;
   const max = Math.max(150, ...days.map((d) => d.aqi ?? 0));
-  const bw = (w - pad) / Math.max(days.length, 1);
+  const bw = (w - pad - 12) / Math.max(days.length, 1);
   const y = (v: number): number => h - pad - (v / max) * (h - 2 * pad);
   const bars = days
     .map((d, i) => {
@@ -23,7 +23,7 @@ function aqiChart(doc: ReportDocument): string {
     .map((v) => `<line x1="${pad}" x2="${w}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#bbb" stroke-dasharray="3 3"/><text x="2" y="${(y(v) + 4).toFixed(1)}" font-size="10">${v}</text>`)
     .join('');
   const labels = days
-    .map((d, i) => (i % 5 === 0 ? `<text x="${(pad + i * bw).toFixed(1)}" y="${h - 10}" font-size="10">${escapeHtml(d.date.slice(5))}</text>` : ''))
+    .map((d, i) => (i % 5 === 0 ? `<text x="${(pad + (i + 0.5) * bw).toFixed(1)}" y="${h - 10}" font-size="10" text-anchor="middle">${escapeHtml(d.date.slice(5))}</text>` : ''))
     .join('');
   return `<svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="AQI">${grid}${bars}${labels}</svg>`;
 }

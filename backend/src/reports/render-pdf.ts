@@ -34,7 +34,7 @@ const BODY = 8.5;
 function drawChart(pdf: PDFKit.PDFDocument, doc: ReportDocument): void {
   const days = doc.dailyAqi;
   const x0 = MARGIN + 22;
-  const width = A4.width - 2 * MARGIN - 22;
+  const width = A4.width - 2 * MARGIN - 22 - 10;
   const height = 110;
   const top = pdf.y + 4;
   const max = Math.max(150, ...days.map((d) => d.aqi ?? 0));
@@ -49,7 +49,7 @@ function drawChart(pdf: PDFKit.PDFDocument, doc: ReportDocument): void {
     if (d.aqi !== null) {
       pdf.rect(x0 + i * bw + 0.8, y(d.aqi), bw - 1.6, top + height - y(d.aqi)).fillColor(d.colour ?? '#999999').strokeColor('#555555').lineWidth(0.3).fillAndStroke();
     }
-    if (i % 5 === 0) pdf.fillColor('#666').text(d.date.slice(5), x0 + i * bw, top + height + 2, { lineBreak: false });
+    if (i % 5 === 0) pdf.fillColor('#666').text(d.date.slice(5), x0 + (i + 0.5) * bw - 15, top + height + 2, { width: 30, align: 'center', lineBreak: false });
   });
   pdf.restore();
   pdf.x = MARGIN;
