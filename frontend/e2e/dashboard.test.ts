@@ -79,6 +79,17 @@ describe('the dashboard in a real browser', () => {
     await item.locator('textarea[name=note]').fill('已通知燃气公司抢修');
     await item.locator('[data-action=submit]').click();
     await page.waitForFunction(() => document.querySelector('li.alert.critical[data-site=gas-hekou-riser] .state')?.textContent?.includes('已确认'), undefined, { timeout: 5000 });
+
+    // The riser's popup shows its newest values and follows them while it is open.
+    await page.click('.tw-marker.tw-alarm');
+    const popup = page.locator('.leaflet-popup-content .tw-popup');
+    await popup.waitFor({ timeout: 5000 });
+    expect(await popup.textContent()).toContain('64');
+    const again = await mqtt.connectAsync(t.mqttUrl, { clientId: 'e2e-leak-2' });
+    await again.publishAsync(siteTopic('gas-hekou-riser', 'telemetry'), JSON.stringify({ ts: Date.now(), values: { ch4_lel_pct: 71.5 } }), { qos: 1 });
+    await again.endAsync();
+    await page.waitForFunction(() => document.querySelector('.leaflet-popup-content .tw-popup')?.textContent?.includes('71.5'), undefined, { timeout: 5000 });
+    await page.keyboard.press('Escape');
   });
 
   it('shows the goals board', async () => {
