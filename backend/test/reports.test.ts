@@ -142,6 +142,7 @@ describe('the monthly report', () => {
   it('renders html, csv, xlsx and pdf from the same figures, in Chinese by default and in English', async () => {
     const html = await fetchReport('2026-09', '?format=html');
     expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(html.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
     const page = await html.text();
     expect(page).toContain('<html lang="zh-CN">');
     expect(page).toContain('大连高新区 环境质量与公共安全月报');
