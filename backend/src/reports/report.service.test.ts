@@ -68,6 +68,11 @@ describe('ReportService', () => {
     const fresh = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log);
     await fresh.figures('2026-09', now);
     expect(gathered).toEqual(['2026-11', '2026-09']); // the second service read the archive
+    // An admin's regeneration within the day after the month recomputes but does not archive yet.
+    await svc.regenerate('2026-10', 'admin', Date.parse('2026-11-01T12:00:00+08:00'));
+    expect(db.archived.has('2026-10')).toBe(false);
+    await svc.regenerate('2026-10', 'admin', Date.parse('2026-11-02T12:00:00+08:00'));
+    expect(db.archived.has('2026-10')).toBe(true);
     expect(svc.hasBegun('2026-11', now)).toBe(true);
     expect(svc.hasBegun('2026-12', now)).toBe(false);
   });

@@ -69,7 +69,7 @@ export class ReportService {
     const { rows } = await this.pool.query<{ figures: MonthlyReport }>('SELECT figures FROM report WHERE month = $1', [month]);
     if (rows[0]) return rows[0].figures;
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
-    if (nowMs >= this.endMs(month) + ARCHIVE_AFTER_MS) {
+    if (this.archivable(month, nowMs)) {
       await this.pool.query('INSERT INTO report (month, figures) VALUES ($1, $2) ON CONFLICT (month) DO NOTHING', [month, report]);
       this.log.info({ month }, 'monthly report archived');
     }
@@ -83,7 +83,7 @@ export class ReportService {
    */
   async archiveDue(nowMs = Date.now()): Promise<string | null> {
     const month = previousMonth(localDate(nowMs, this.tz).slice(0, 7));
-    if (nowMs < this.endMs(month) + ARCHIVE_AFTER_MS) return null;
+    if (!this.archivable(month, nowMs)) return null;
     const { rowCount } = await this.pool.query('SELECT 1 FROM report WHERE month = $1', [month]);
     if (rowCount) return null;
     await this.figures(month, nowMs);
@@ -93,7 +93,8 @@ export class ReportService {
   /** Recomputes a month's figures (an admin, after late data or a rule change) and archives them if the month is over. */
   async regenerate(month: string, by: string, nowMs = Date.now()): Promise<MonthlyReport> {
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
-    if (report.complete) {
+    // Within the day after the month, late data is still coming: recomputed, but not archived yet.
+    if (this.archivable(month, nowMs)) {
       await this.pool.query(
         `INSERT INTO report (month, figures, generated_by) VALUES ($1, $2, $3)
          ON CONFLICT (month) DO UPDATE SET figures = EXCLUDED.figures, generated_at = now(), generated_by = EXCLUDED.generated_by`,
@@ -121,6 +122,10 @@ export class ReportService {
         if (!this.font) throw new NoReportFontError('no font with Chinese glyphs for PDF reports: install fonts-noto-cjk or set REPORT_FONT');
         return { body: await renderPdf(doc, this.font), contentType: 'application/pdf', filename };
     }
+  }
+
+  private archivable(month: string, nowMs: number): boolean {
+    return nowMs >= this.endMs(month) + ARCHIVE_AFTER_MS;
   }
 
   private endMs(month: string): number {
