@@ -6,7 +6,7 @@ import { dayStartMs, localDate } from '../common/district-time.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
 import { compositeIndex, goodDaysRatio, type CompositeDay } from '../standards/composite.js';
 import { aqiVersionFor } from '../standards/aqi.js';
-import { effluentCompliance, isGoodSeawater, seawaterClass } from '../standards/water.js';
+import { EFFLUENT_METRICS, effluentCompliance, isGoodSeawater, SEA_CLASS_INDICATORS, seawaterClass } from '../standards/water.js';
 
 export interface Goal {
   id: string;
@@ -29,8 +29,6 @@ export interface GoalsReport {
 }
 
 const CACHE_MS = 60_000;
-/** The GB 3097 indicators the sea buoys measure. */
-export const SEA_METRICS = ['ph', 'do_mgl', 'cod_mgl', 'din_mgl', 'dip_mgl', 'oil_mgl'];
 
 function compositeDays(days: DailyAqiDay[]): CompositeDay[] {
   return days.filter((d) => d.aqi !== null).map((d) => ({ ...d.concentrations }));
@@ -95,7 +93,7 @@ export class GoalsService {
   }
 
   private async sea(yearFrom: string, today: string): Promise<Goal> {
-    const means = await this.dailyMeans.of('seawater', SEA_METRICS, yearFrom, today);
+    const means = await this.dailyMeans.of('seawater', SEA_CLASS_INDICATORS, yearFrom, today);
     let valid = 0;
     let good = 0;
     for (const days of means.values()) {
@@ -120,7 +118,7 @@ export class GoalsService {
 
   private async wastewater(yearFrom: string): Promise<Goal> {
     const plants = this.registry.ofKind('wwtp');
-    const names = ['cod_mgl', 'nh3n_mgl', 'tn_mgl', 'tp_mgl', 'ss_mgl', 'ph', 'water_temp_c'];
+    const names = EFFLUENT_METRICS;
     const ids = names.map((m) => metricFor('wwtp', m)!.id);
     const { rows } = await this.pool.query<{ site_key: number; hour: Date; metric_id: number; mean: number }>(
       `SELECT site_key, hour, metric_id, sum / n AS mean FROM reading_hourly

@@ -7,7 +7,7 @@ import type { DailyAqiDay } from '../air/aqi.service.js';
 import type { DayFigure } from '../sites/daily-means.js';
 import { compositeIndex, goodDaysRatio } from '../standards/composite.js';
 import { MIN_HOURS_PER_DAY, isValidMonth } from '../standards/validity.js';
-import { effluentCompliance, gradeOfRoman, isGoodSeawater, riverClass, seawaterClass, type WaterClass } from '../standards/water.js';
+import { EFFLUENT_METRICS, effluentCompliance, gradeOfRoman, isGoodSeawater, RIVER_CLASS_INDICATORS, riverClass, SEA_CLASS_INDICATORS, seawaterClass, type WaterClass } from '../standards/water.js';
 import type { AqiVersion } from '../standards/aqi.js';
 
 export interface SiteName {
@@ -143,9 +143,8 @@ export interface MonthlyReport {
   };
 }
 
-export const WWTP_METRICS = ['cod_mgl', 'nh3n_mgl', 'tn_mgl', 'tp_mgl', 'ss_mgl', 'ph', 'water_temp_c', 'flow_m3h'] as const;
-export const RIVER_METRICS = ['do_mgl', 'codmn_mgl', 'cod_mgl', 'nh3n_mgl', 'tp_mgl', 'ph'] as const;
-export const SEA_CLASS_METRICS = ['ph', 'do_mgl', 'cod_mgl', 'din_mgl', 'dip_mgl', 'oil_mgl'] as const;
+/** The plant's class 1A metrics and its flow. */
+export const WWTP_METRICS: readonly string[] = [...EFFLUENT_METRICS, 'flow_m3h'];
 
 const round = (v: number | null | undefined, digits: number): number | null => {
   if (v === null || v === undefined || !Number.isFinite(v)) return null;
@@ -268,7 +267,7 @@ function buildWwtp(input: MonthlyInput): MonthlyReport['water']['wwtp'] {
 
 function buildRivers(input: MonthlyInput): MonthlyReport['water']['rivers'] {
   return input.rivers.map(({ site, target, days }) => {
-    const mean = Object.fromEntries(RIVER_METRICS.map((m) => [m, monthMean(days, m)]));
+    const mean = Object.fromEntries(RIVER_CLASS_INDICATORS.map((m) => [m, monthMean(days, m)]));
     const c = riverClass(mean);
     return {
       ...site,
@@ -288,14 +287,14 @@ function buildSea(input: MonthlyInput): MonthlyReport['water']['sea'] {
     let measured = 0;
     let good = 0;
     for (const day of days.values()) {
-      const c = seawaterClass(validMeans(day, SEA_CLASS_METRICS));
+      const c = seawaterClass(validMeans(day, SEA_CLASS_INDICATORS));
       if (!c) continue;
       measured++;
       if (isGoodSeawater(c)) good++;
     }
     pointDays += measured;
     goodPointDays += good;
-    const c = seawaterClass(Object.fromEntries(SEA_CLASS_METRICS.map((m) => [m, monthMean(days, m)])));
+    const c = seawaterClass(Object.fromEntries(SEA_CLASS_INDICATORS.map((m) => [m, monthMean(days, m)])));
     return { ...site, measured_days: measured, good_days: good, class: classFigure(c), target_class: target, meets_target: meetsTarget(c, target) };
   });
   return { good_ratio: ratio(goodPointDays, pointDays), point_days: pointDays, good_point_days: goodPointDays, points };

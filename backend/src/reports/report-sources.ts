@@ -5,7 +5,8 @@ import { addDays, dayStartMs } from '../common/district-time.js';
 import type { DailyMeans, DailyFigures } from '../sites/daily-means.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { aqiVersionFor } from '../standards/aqi.js';
-import { RIVER_METRICS, SEA_CLASS_METRICS, WWTP_METRICS, type AlertFact, type EventCount, type MonthlyInput, type SiteDays, type SiteName } from './monthly-report.js';
+import { RIVER_CLASS_INDICATORS, SEA_CLASS_INDICATORS } from '../standards/water.js';
+import { WWTP_METRICS, type AlertFact, type EventCount, type MonthlyInput, type SiteDays, type SiteName } from './monthly-report.js';
 
 /** The district dates of a month YYYY-MM. */
 export function daysOfMonth(month: string): string[] {
@@ -37,8 +38,8 @@ export class ReportSources {
     const [air, wwtp, river, sea, pump, gas, port, ebike, alerts, events] = await Promise.all([
       this.aqi.dailyAll(first, last),
       means('wwtp', WWTP_METRICS),
-      means('river', RIVER_METRICS),
-      means('seawater', SEA_CLASS_METRICS),
+      means('river', RIVER_CLASS_INDICATORS),
+      means('seawater', SEA_CLASS_INDICATORS),
       means('pump_station', ['pump_fault', 'wet_well_level_m']),
       means('gas_point', ['ch4_lel_pct']),
       means('fishing_port', ['wind_level']),

@@ -1,9 +1,9 @@
-import { beaufort } from '@tidewatch/contracts';
+import { beaufort, metricFor } from '@tidewatch/contracts';
 import { describe, expect, it } from 'vitest';
 import { compositeIndex, goodDaysRatio, percentile } from './composite.js';
 import { householdCoAlarm, lelAlarm, methaneLelPct, pressureClass, pressureOutOfBand } from './gas.js';
 import { dailyMax1h, dailyMax8h, dailyMean, hourlyMean, isValidMonth, isValidYear, meanOverStations, minutesCovered, movingMean8h } from './validity.js';
-import { effluentCompliance, gradeOfRoman, isGoodSeawater, riverClass, seawaterClass } from './water.js';
+import { EFFLUENT_METRICS, effluentCompliance, gradeOfRoman, isGoodSeawater, RIVER_CLASS_INDICATORS, riverClass, SEA_CLASS_INDICATORS, seawaterClass } from './water.js';
 
 const hours = (v: number | null, n = 24): (number | null)[] => Array.from({ length: n }, () => v);
 
@@ -218,5 +218,15 @@ describe('gas safety and wind', () => {
     [17.2, 8], [20.7, 8], [20.8, 9], [24.4, 9], [24.5, 10], [28.4, 10], [28.5, 11], [32.6, 11], [32.7, 12], [56, 16], [56.1, 17],
   ])('%f m/s is Beaufort force %i (GB/T 28591)', (ms, force) => {
     expect(beaufort(ms)).toBe(force);
+  });
+});
+
+describe('indicator lists', () => {
+  it('name metrics the sites of each kind really report', () => {
+    expect(SEA_CLASS_INDICATORS).toEqual(['ph', 'do_mgl', 'cod_mgl', 'din_mgl', 'dip_mgl', 'oil_mgl']);
+    expect(RIVER_CLASS_INDICATORS).toEqual(['do_mgl', 'codmn_mgl', 'cod_mgl', 'nh3n_mgl', 'tp_mgl', 'ph']);
+    for (const m of SEA_CLASS_INDICATORS) expect(metricFor('seawater', m), m).toBeDefined();
+    for (const m of RIVER_CLASS_INDICATORS) expect(metricFor('river', m), m).toBeDefined();
+    for (const m of EFFLUENT_METRICS) expect(metricFor('wwtp', m), m).toBeDefined();
   });
 });

@@ -66,6 +66,9 @@ const SEA_RULES: Rule[] = [
   { key: 'oil_mgl', gradeOf: atMost([0.05, 0.05, 0.3, 0.5]) },
 ];
 
+/** The indicators a sea-water class is judged on. */
+export const SEA_CLASS_INDICATORS: readonly string[] = SEA_RULES.map((r) => r.key);
+
 /** GB 3097-1997 class of a set of sea-water values: its worst single indicator. */
 export function seawaterClass(values: Record<string, number | null | undefined>): WaterClass | null {
   return classify(values, SEA_RULES, 4, 'sea');
@@ -85,6 +88,9 @@ const RIVER_RULES: Rule[] = [
   { key: 'ph', gradeOf: (v) => (v >= 6 && v <= 9 ? 1 : 6) },
 ];
 
+/** The indicators a river class is judged on. */
+export const RIVER_CLASS_INDICATORS: readonly string[] = RIVER_RULES.map((r) => r.key);
+
 /** GB 3838-2002 class of a river section: its worst single indicator. */
 export function riverClass(values: Record<string, number | null | undefined>): WaterClass | null {
   return classify(values, RIVER_RULES, 5, 'river');
@@ -95,6 +101,9 @@ export function gradeOfRoman(roman: string): number | null {
   const i = ROMAN.indexOf(roman.toUpperCase());
   return i === -1 ? null : i + 1;
 }
+
+/** What the plant's online monitors measure for class 1A (no BOD5), with the water temperature its NH3-N limit depends on. */
+export const EFFLUENT_METRICS: readonly string[] = ['cod_mgl', 'nh3n_mgl', 'tn_mgl', 'tp_mgl', 'ss_mgl', 'ph', 'water_temp_c'];
 
 export interface EffluentCheck {
   compliant: boolean;
