@@ -83,6 +83,8 @@ export interface MonthlyReport {
   month: string;
   /** False while the month is still running (figures so far). */
   complete: boolean;
+  /** Whether any reading, event or alert of the month was found (an empty month is never archived). */
+  has_data: boolean;
   as_of: string;
   time_zone: string;
   air: {
@@ -404,10 +406,22 @@ function buildAlerts(alerts: readonly AlertFact[]): MonthlyReport['alerts'] {
   };
 }
 
+function hasData(input: MonthlyInput): boolean {
+  const sites = [...input.wwtp, ...input.rivers, ...input.sea, ...input.pumps, ...input.gas, ...input.ports, ...input.ebike];
+  return (
+    input.air.district.some((d) => Object.keys(d.concentrations).length > 0) ||
+    input.air.stations.some((s) => s.days.some((d) => Object.keys(d.concentrations).length > 0)) ||
+    sites.some((s) => s.days.size > 0) ||
+    input.events.length > 0 ||
+    input.alerts.length > 0
+  );
+}
+
 export function buildMonthlyReport(input: MonthlyInput): MonthlyReport {
   return {
     month: input.month,
     complete: input.complete,
+    has_data: hasData(input),
     as_of: new Date(input.asOfMs).toISOString(),
     time_zone: input.tz,
     air: buildAir(input),

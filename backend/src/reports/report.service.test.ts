@@ -23,14 +23,14 @@ function fakePool(): { pool: pg.Pool; archived: Map<string, unknown>; selects: n
   return state;
 }
 
-function fakeSources(): { sources: ReportSources; gathered: string[] } {
+function fakeSources(withData = true): { sources: ReportSources; gathered: string[] } {
   const gathered: string[] = [];
   const sources = {
     gather: async (month: string, nowMs: number): Promise<MonthlyInput> => {
       gathered.push(month);
       return {
         month, days: daysOfMonth(month), complete: nowMs >= Date.parse(`${month}-01T00:00:00+08:00`) + 40 * 86_400_000, asOfMs: nowMs, tz: 'Asia/Shanghai',
-        air: { version: '2026', district: [], stations: [] }, wwtp: [], rivers: [], sea: [], pumps: [], gas: [], ports: [], ebike: [], alerts: [], events: [],
+        air: { version: '2026', district: [], stations: [] }, wwtp: [], rivers: [], sea: [], pumps: [], gas: [], ports: [], ebike: [], alerts: [], events: withData ? [{ site: 'port-a', type: 'departure', count: 3, hazards: 0, failed: 0 }] : [],
       };
     },
   } as unknown as ReportSources;
@@ -54,6 +54,17 @@ describe('ReportService', () => {
     expect(gathered).toEqual(['2026-10']);
     // January archives December of the year before.
     expect(await svc.archiveDue(Date.parse('2027-01-05T00:00:00+08:00'))).toBe('2026-12');
+  });
+
+  it('leaves a month without any data unarchived, so a later backfill still counts', async () => {
+    const db = fakePool();
+    const { sources, gathered } = fakeSources(false);
+    const svc = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log);
+    expect(await svc.archiveDue(Date.parse('2026-11-02T00:00:00+08:00'))).toBeNull();
+    expect((await svc.figures('2026-09', Date.parse('2026-11-02T00:00:00+08:00'))).has_data).toBe(false);
+    await svc.regenerate('2026-08', 'admin', Date.parse('2026-11-02T00:00:00+08:00'));
+    expect(db.archived.size).toBe(0);
+    expect(gathered).toEqual(['2026-10', '2026-09', '2026-08']);
   });
 
   it('computes the running month but does not archive it; serves an archived month without recomputing', async () => {

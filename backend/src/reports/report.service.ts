@@ -69,7 +69,7 @@ export class ReportService {
     const { rows } = await this.pool.query<{ figures: MonthlyReport }>('SELECT figures FROM report WHERE month = $1', [month]);
     if (rows[0]) return rows[0].figures;
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
-    if (this.archivable(month, nowMs)) {
+    if (this.archivable(month, nowMs) && report.has_data) {
       await this.pool.query('INSERT INTO report (month, figures) VALUES ($1, $2) ON CONFLICT (month) DO NOTHING', [month, report]);
       this.log.info({ month }, 'monthly report archived');
     }
@@ -79,6 +79,7 @@ export class ReportService {
   /**
    * Archives last month once it is a day old, so the published report exists without anyone
    * asking first (the hub checks at start and hourly; several hubs may race: the first insert wins).
+   * A month without any data is left unarchived, so that a later backfill still counts.
    * Returns the month archived now, if any.
    */
   async archiveDue(nowMs = Date.now()): Promise<string | null> {
@@ -86,15 +87,14 @@ export class ReportService {
     if (!this.archivable(month, nowMs)) return null;
     const { rowCount } = await this.pool.query('SELECT 1 FROM report WHERE month = $1', [month]);
     if (rowCount) return null;
-    await this.figures(month, nowMs);
-    return month;
+    return (await this.figures(month, nowMs)).has_data ? month : null;
   }
 
   /** Recomputes a month's figures (an admin, after late data or a rule change) and archives them if the month is over. */
   async regenerate(month: string, by: string, nowMs = Date.now()): Promise<MonthlyReport> {
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
     // Within the day after the month, late data is still coming: recomputed, but not archived yet.
-    if (this.archivable(month, nowMs)) {
+    if (this.archivable(month, nowMs) && report.has_data) {
       await this.pool.query(
         `INSERT INTO report (month, figures, generated_by) VALUES ($1, $2, $3)
          ON CONFLICT (month) DO UPDATE SET figures = EXCLUDED.figures, generated_at = now(), generated_by = EXCLUDED.generated_by`,

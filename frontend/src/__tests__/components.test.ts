@@ -108,6 +108,7 @@ describe('ReportPanel', () => {
   const summary = (complete: boolean): ReportSummary => ({
     month: '2026-10',
     complete,
+    has_data: true,
     air: { district: { good_days_ratio: 0.8667, composite_index: 3.42, valid_days: 30 } },
     water: { wwtp: [{ compliance_ratio: 1 }], sea: { good_ratio: 0.95 } },
     alerts: { total: 17 },
@@ -152,6 +153,9 @@ describe('ReportPanel', () => {
     answer = () => new Response(JSON.stringify({ message: 'database unavailable' }), { status: 503 });
     await select.setValue(options[2]);
     await vi.waitFor(() => expect(w.find('[role=alert]').text()).toBe('Could not load: database unavailable'));
+    answer = () => new Response(JSON.stringify({ ...summary(true), has_data: false }), { status: 200 });
+    await select.setValue(options[3]);
+    await vi.waitFor(() => expect(w.find('[data-testid=report-no-data]').text()).toBe('No monitoring data for this month'));
     answer = () => new Response(JSON.stringify(summary(true)), { status: 200 });
     await select.setValue(options[0]);
     await vi.waitFor(() => expect(w.find('[data-action=regenerate]').exists()).toBe(true));
