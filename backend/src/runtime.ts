@@ -26,7 +26,7 @@ import { LOGGER, type Logger } from './logging/logger.js';
 import { HubMetrics } from './metrics/metrics.service.js';
 import { DeviceCredentials } from './sites/device-credentials.js';
 import { DailyMeans } from './sites/daily-means.js';
-import { resolveReportFont } from './reports/render-pdf.js';
+import { reportFontProblem, resolveReportFont } from './reports/render-pdf.js';
 import { ReportSources } from './reports/report-sources.js';
 import { ReportService } from './reports/report.service.js';
 import { SeriesRepository } from './sites/series.repository.js';
@@ -58,8 +58,10 @@ export class Runtime {
 
   private reportService(aqi: AqiService, dailyMeans: DailyMeans): ReportService {
     const { config, log } = this;
-    const font = resolveReportFont(config.REPORT_FONT);
-    if (!font) log.warn({ REPORT_FONT: config.REPORT_FONT ?? null }, 'no font with Chinese glyphs found: PDF reports are unavailable (install fonts-noto-cjk or set REPORT_FONT)');
+    const found = resolveReportFont(config.REPORT_FONT);
+    const problem = found ? reportFontProblem(found) : 'no font with Chinese glyphs found';
+    const font = problem ? null : found;
+    if (problem) log.warn({ REPORT_FONT: config.REPORT_FONT ?? null, problem }, 'PDF reports are unavailable: install fonts-noto-cjk or set REPORT_FONT to a font with Chinese glyphs');
     const sources = new ReportSources(this.pool, this.registry, aqi, dailyMeans, config.TZ_DISTRICT);
     return new ReportService(this.pool, sources, config.TZ_DISTRICT, { zh: config.DISTRICT_NAME_ZH, en: config.DISTRICT_NAME_EN }, font, log);
   }

@@ -27,6 +27,21 @@ export function resolveReportFont(setting: string | undefined): ReportFont | nul
   return CANDIDATES.find((c) => existsSync(c.path)) ?? null;
 }
 
+/** Why a font cannot be used for the reports (not a font, no such face, no Chinese glyphs); null when it can. */
+export function reportFontProblem(font: ReportFont): string | null {
+  try {
+    const pdf = new PDFDocument();
+    pdf.registerFont('probe', font.path, font.face);
+    pdf.font('probe');
+    // pdfkit keeps the parsed font (fontkit) on a private field; when it is there, ask it for a Chinese glyph.
+    const parsed = (pdf as unknown as { _font?: { font?: { hasGlyphForCodePoint?: (cp: number) => boolean } } })._font?.font;
+    if (parsed?.hasGlyphForCodePoint && !parsed.hasGlyphForCodePoint(0x62a5 /* 报 */)) return `${font.path} has no Chinese glyphs`;
+    return null;
+  } catch (err) {
+    return `${font.path}${font.face ? `#${font.face}` : ''}: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 40;
 const BODY = 8.5;

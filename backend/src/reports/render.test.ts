@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { DailyAqiDay } from '../air/aqi.service.js';
@@ -6,7 +7,7 @@ import { buildMonthlyReport, type MonthlyReport } from './monthly-report.js';
 import { daysOfMonth } from './report-sources.js';
 import { renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
-import { renderPdf, resolveReportFont } from './render-pdf.js';
+import { renderPdf, reportFontProblem, resolveReportFont } from './render-pdf.js';
 import { renderXlsx } from './render-xlsx.js';
 import { formatCell, reportDocument } from './report-tables.js';
 
@@ -114,7 +115,13 @@ describe('report formats', () => {
     expect(pdf.length).toBeLessThan(1_000_000); // the font is subset, not embedded whole
   });
 
-  it('resolveReportFont: a missing REPORT_FONT file is no font', () => {
+  it('resolveReportFont: a missing REPORT_FONT file is no font; a file that is not a font, a wrong face or a font without Chinese is refused with the reason', () => {
     expect(resolveReportFont('/nonexistent/font.ttf')).toBeNull();
+    const cjk = resolveReportFont(undefined)!;
+    expect(reportFontProblem(cjk)).toBeNull();
+    expect(reportFontProblem({ path: '/etc/hostname' })).toMatch(/^\/etc\/hostname: Unknown font format/);
+    expect(reportFontProblem({ path: cjk.path, face: 'NoSuchFace' })).toMatch(/#NoSuchFace: /);
+    const latin = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+    if (existsSync(latin)) expect(reportFontProblem({ path: latin })).toBe(`${latin} has no Chinese glyphs`);
   });
 });
