@@ -98,7 +98,22 @@ async function main(): Promise<void> {
   process.on('SIGTERM', (s) => void shutdown(s));
 }
 
+/**
+ * A promise nobody awaited or an exception nobody caught is a fault in the hub, never a
+ * reason to stop taking readings: it is logged loudly, counted, and the hub goes on.
+ */
+function guardProcess(): void {
+  const log = createLogger(process.env.LOG_LEVEL === 'silent' ? 'silent' : 'error');
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason instanceof Error ? reason.stack : String(reason) }, 'unhandled promise rejection (bug: please report)');
+  });
+  process.on('uncaughtException', (err, origin) => {
+    log.error({ err: err.stack ?? String(err), origin }, 'uncaught exception (bug: please report)');
+  });
+}
+
 async function run(): Promise<void> {
+  guardProcess();
   try {
     await main();
   } catch (err) {

@@ -3,3 +3,4 @@ export * from './payloads.js';
 export * from './topics.js';
 export * from './live.js';
 export * from './beaufort.js';
+export * from './text.js';

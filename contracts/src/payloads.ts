@@ -30,17 +30,48 @@ export const REJECT_REASONS = [
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** ISO-8601 with an explicit offset (Z or ±hh:mm), or epoch milliseconds. */
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+/** The last millisecond of the year 9999: later instants are refused, not rolled over. */
+export const MAX_EPOCH_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-export const timestampSchema = z.union([
-  z.number().int().nonnegative(),
-  z.string().regex(ISO_WITH_OFFSET, 'ISO-8601 timestamp with offset'),
-]);
+/** The shape of a timestamp; whether it names a real instant is timestampToMs's answer. */
+export const timestampSchema = z.union([z.number().int().nonnegative(), z.string().regex(ISO_WITH_OFFSET, 'ISO-8601 timestamp with offset')]);
 export type Timestamp = z.infer<typeof timestampSchema>;
+
+/** True when year, month and day name a real day of the Gregorian calendar. */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
+  if (month < 1 || month > 12 || day < 1) return false;
+  const days = [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return day <= days;
+}
+
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/**
+ * Epoch ms of an ISO-8601 time with offset, or NaN unless every field is in its range
+ * (Date.parse would turn 2026-02-30 into March 2 and 24:00 into the next day).
+ */
+function isoToMs(text: string): number {
+  const m = ISO_WITH_OFFSET.exec(text);
+  if (!m) return NaN;
+  const [, y, mo, d, h, mi, s = '0', , zone] = m;
+  if (!isCalendarDate(Number(y), Number(mo), Number(d))) return NaN;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return NaN;
+  if (zone !== 'Z') {
+    const digits = zone!.replace(':', '');
+    if (Number(digits.slice(1, 3)) > 14 || Number(digits.slice(3)) > 59) return NaN;
+  }
+  const ms = Date.parse(text);
+  return ms <= MAX_EPOCH_MS ? ms : NaN;
+}
 
 /** Epoch ms of a timestamp, or NaN when it does not name a real instant. */
 export function timestampToMs(ts: Timestamp): number {
-  return typeof ts === 'number' ? ts : Date.parse(ts);
+  if (typeof ts === 'number') return Number.isSafeInteger(ts) && ts >= 0 && ts <= MAX_EPOCH_MS ? ts : NaN;
+  return isoToMs(ts);
 }
 
 /**

@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, Inject, NotFoundException, Query 
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { SITE_ID_PATTERN } from '@tidewatch/contracts';
 import { z } from 'zod';
-import { addDays, isRealDate } from '../common/district-time.js';
+import { daysBetween, isRealDate } from '../common/district-time.js';
 import { SiteRegistry } from '../sites/site-registry.js';
 import { AqiService, type DailyAqiDay, type LatestAqi } from './aqi.service.js';
 
@@ -31,8 +31,9 @@ export class AqiController {
 
   @Get('daily')
   async daily(@Query({ schema: dailyQuery }) q: z.infer<typeof dailyQuery>): Promise<{ site: string | null; days: DailyAqiDay[] }> {
-    if (q.from > q.to) throw new BadRequestException('from must not be after to');
-    if (addDays(q.from, MAX_DAYS - 1) < q.to) throw new BadRequestException(`at most ${MAX_DAYS} days at a time`);
+    const span = daysBetween(q.from, q.to);
+    if (span < 0) throw new BadRequestException('from must not be after to');
+    if (span >= MAX_DAYS) throw new BadRequestException(`at most ${MAX_DAYS} days at a time`);
     if (q.site !== undefined && this.registry.lookup(q.site)?.kind !== 'air') throw new NotFoundException(`no air station ${q.site}`);
     return { site: q.site ?? null, days: await this.aqi.daily(q.from, q.to, q.site) };
   }

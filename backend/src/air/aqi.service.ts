@@ -1,6 +1,6 @@
 import { metricFor, NOMINAL_INTERVAL_S } from '@tidewatch/contracts';
 import type pg from 'pg';
-import { addDays, dayStartMs } from '../common/district-time.js';
+import { addDays, datesFrom, dayStartMs } from '../common/district-time.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { aqiVersionFor } from '../standards/aqi.js';
 import { dailyAqi, hourlyAqi, POLLUTANTS, type AqiResult, type DailyStats, type HourlyStats, type Pollutant } from '../standards/aqi-index.js';
@@ -99,7 +99,7 @@ export class AqiService {
     const hours = await this.hours(stations.map((s) => s.key), dayStartMs(from, this.tz), dayStartMs(addDays(to, 1), this.tz));
     const district: DailyAqiDay[] = [];
     const perStation = stations.map((s) => ({ site: s, days: [] as DailyAqiDay[] }));
-    for (let date = from; date <= to; date = addDays(date, 1)) {
+    for (const date of datesFrom(from, to)) {
       const dayMs = dayStartMs(date, this.tz);
       const version = aqiVersionFor(dayMs);
       const standard = standardName(version);

@@ -159,19 +159,23 @@ export class AlertStore {
   }
 
   async acknowledge(id: number, actor: string, note: string): Promise<AlertRecord> {
-    return this.transition(id, actor, note, 'acknowledged', `state = 'active'`, `state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2`);
+    return this.transition(id, actor, note, 'acknowledged', `state = 'active'`, `state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2`, [actor]);
   }
 
   async resolve(id: number, actor: string, note: string): Promise<AlertRecord> {
-    return this.transition(id, actor, note, 'resolved', `state <> 'resolved'`, `state = 'resolved', resolved_at = now(), resolved_by = $2`);
+    return this.transition(id, actor, note, 'resolved', `state <> 'resolved'`, `state = 'resolved', resolved_at = now(), resolved_by = $2`, [actor]);
   }
 
+  /** Assigns an open alert to a user of the hub (AlertConflictError 'no such user' otherwise). */
   async assign(id: number, actor: string, assignee: string, note: string): Promise<AlertRecord> {
-    return this.transition(id, actor, note, 'assigned', `state <> 'resolved'`, `assigned_to = $3`, [assignee]);
+    return this.transition(id, actor, note, 'assigned', `state <> 'resolved'`, `assigned_to = $2`, [assignee], { assignee }, async (c) => {
+      const { rows } = await c.query('SELECT 1 FROM app_user WHERE lower(username) = lower($1)', [assignee]);
+      if (!rows[0]) throw new AlertConflictError('no such user');
+    });
   }
 
   async comment(id: number, actor: string, note: string): Promise<AlertRecord> {
-    return this.transition(id, actor, note, 'comment', 'true', 'updated_at = updated_at');
+    return this.transition(id, actor, note, 'comment', 'true', '', []);
   }
 
   /** Re-announcement or escalation of an unacknowledged alert. */
@@ -185,13 +189,28 @@ export class AlertStore {
     });
   }
 
-  private async transition(id: number, actor: string, note: string, action: string, guard: string, set: string, extra: unknown[] = []): Promise<AlertRecord> {
+  /**
+   * One lifecycle step under a row lock: `set` and `guard` may use $2… for `setParams`;
+   * the step is refused (AlertConflictError) when the alert is missing or the guard fails.
+   */
+  private async transition(
+    id: number,
+    actor: string,
+    note: string,
+    action: string,
+    guard: string,
+    set: string,
+    setParams: unknown[],
+    data: Record<string, unknown> = {},
+    precheck?: (c: pg.PoolClient) => Promise<void>,
+  ): Promise<AlertRecord> {
     return this.tx(async (c) => {
       const exists = await c.query<{ state: string }>('SELECT state FROM alert WHERE id = $1 FOR UPDATE', [id]);
       if (!exists.rows[0]) throw new AlertConflictError('not found');
-      const { rowCount } = await c.query(`UPDATE alert SET ${set}, updated_at = now() WHERE id = $1 AND ${guard}`, [id, actor, ...extra]);
+      await precheck?.(c);
+      const { rowCount } = await c.query(`UPDATE alert SET ${set ? `${set}, ` : ''}updated_at = now() WHERE id = $1 AND ${guard}`, [id, ...setParams]);
       if (!rowCount) throw new AlertConflictError(`the alert is ${exists.rows[0].state}`);
-      await this.event(c, id, action, actor, note, extra.length ? { assignee: extra[0] } : {});
+      await this.event(c, id, action, actor, note, data);
       return (await this.getWith(c, id))!;
     });
   }

@@ -87,6 +87,7 @@ export class AlertsController {
     } catch (err) {
       if (err instanceof AlertConflictError) {
         if (err.message === 'not found') throw new NotFoundException(`no alert ${id}`);
+        if (err.message === 'no such user') throw new BadRequestException('no user with that username');
         throw new ConflictException(err.message);
       }
       throw err;

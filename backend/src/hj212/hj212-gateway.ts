@@ -70,7 +70,7 @@ export class Hj212Gateway {
     const expireSplits = (): void => {
       for (const e of splits.expire(Date.now())) {
         const raw = Buffer.from(e.parts.map((p) => `PNO=${p.pno}`).join(';'));
-        void this.ingest.reject(peer, raw, 'bad_frame', `split message QN ${e.qn}: ${e.received} of ${e.pnum} parts within ${PART_WAIT_MS / 1000} s`);
+        this.fileReject(peer, raw, `split message QN ${e.qn}: ${e.received} of ${e.pnum} parts within ${PART_WAIT_MS / 1000} s`);
       }
     };
     const splitTimer = setInterval(expireSplits, PART_WAIT_MS / 4);
@@ -84,7 +84,7 @@ export class Hj212Gateway {
     socket.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
       if (buf.length > MAX_BUFFER) {
-        void this.ingest.reject(peer, buf.subarray(0, 4096), 'bad_frame', `more than ${MAX_BUFFER} bytes without a complete frame; connection closed`);
+        this.fileReject(peer, buf.subarray(0, 4096), `more than ${MAX_BUFFER} bytes without a complete frame; connection closed`);
         socket.destroy();
         return;
       }
@@ -98,17 +98,25 @@ export class Hj212Gateway {
           framesInWindow = 0;
         }
         if (++framesInWindow > MAX_FRAMES_PER_S) {
-          void this.ingest.reject(peer, raw, 'bad_frame', `more than ${MAX_FRAMES_PER_S} frames a second; connection closed`);
+          this.fileReject(peer, raw, `more than ${MAX_FRAMES_PER_S} frames a second; connection closed`);
           socket.destroy();
           return;
         }
         if (!r.ok) {
-          void this.ingest.reject(peer, raw, 'bad_frame', r.reason);
+          this.fileReject(peer, raw, r.reason);
           continue;
         }
-        void this.handle(socket, peer, raw, r.data, splits);
+        this.handle(socket, peer, raw, r.data, splits).catch((err: unknown) => {
+          // Nothing a monitor sends may stop the hub: log it, and it is not acknowledged.
+          this.log.error({ err: String(err), peer }, 'HJ 212 frame could not be handled');
+        });
       }
     });
+  }
+
+  /** Files a dead letter in the background; a failure to file it is logged, never thrown. */
+  private fileReject(peer: string, raw: Buffer, reason: string): void {
+    this.ingest.reject(peer, raw, 'bad_frame', reason).catch((err: unknown) => this.log.error({ err: String(err), peer }, 'HJ 212 dead letter not stored'));
   }
 
   private async handle(socket: net.Socket, peer: string, raw: Buffer, data: string, splits: SplitPackets): Promise<void> {

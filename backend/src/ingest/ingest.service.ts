@@ -1,4 +1,4 @@
-import type { RejectReason } from '@tidewatch/contracts';
+import { storableText, type RejectReason } from '@tidewatch/contracts';
 import type pg from 'pg';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
@@ -11,9 +11,23 @@ import { parseDeviceMessage, type Rejection } from './message-parser.js';
 
 /** A bounded, storable copy of a payload: no NUL bytes (PostgreSQL text refuses them). */
 export function boundedPayloadCopy(payload: Buffer, maxBytes: number): string {
-  const text = payload.subarray(0, maxBytes).toString('utf8');
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u0000/g, '\uFFFD');
+  return storableText(payload.subarray(0, maxBytes).toString('utf8'));
+}
+
+/**
+ * A dead letter whose every text is storable: topic, detail and payload come from outside
+ * (a metric name or an MN may hold a NUL) and must never make the database refuse the
+ * batch that carries it, nor the dead letter filed in its place.
+ */
+export function deadLetterRow(receivedAtMs: number, topic: string, reason: RejectReason, detail: string, payload: Buffer, payloadMax: number): DeadLetterRow {
+  return {
+    receivedAtMs,
+    topic: storableText(topic, 1024),
+    reason,
+    detail: storableText(detail, 1000),
+    payload: boundedPayloadCopy(payload, payloadMax),
+    payloadBytes: payload.length,
+  };
 }
 
 /**
@@ -75,15 +89,7 @@ export class IngestService {
       nowMs: receivedAtMs,
       retentionMs: this.config.RETENTION_DAYS * 86_400_000,
     });
-    const copy = (): string => boundedPayloadCopy(payload, this.config.DEAD_LETTER_PAYLOAD_MAX);
-    const deadLetter = (r: Rejection): DeadLetterRow => ({
-      receivedAtMs,
-      topic: topic.slice(0, 1024),
-      reason: r.reason,
-      detail: r.detail,
-      payload: copy(),
-      payloadBytes: payload.length,
-    });
+    const deadLetter = (r: Rejection): DeadLetterRow => deadLetterRow(receivedAtMs, topic, r.reason, r.detail, payload, this.config.DEAD_LETTER_PAYLOAD_MAX);
     for (const r of parsed.rejections) this.metrics.rejected.inc({ reason: r.reason });
     const item: BatchItem = {
       rows: {
@@ -118,14 +124,7 @@ export class IngestService {
    */
   async reject(topic: string, payload: Buffer, reason: RejectReason, detail: string, receivedAtMs = Date.now()): Promise<void> {
     this.metrics.rejected.inc({ reason });
-    const dead: DeadLetterRow = {
-      receivedAtMs,
-      topic: topic.slice(0, 1024),
-      reason,
-      detail: detail.slice(0, 1000),
-      payload: boundedPayloadCopy(payload, this.config.DEAD_LETTER_PAYLOAD_MAX),
-      payloadBytes: payload.length,
-    };
+    const dead = deadLetterRow(receivedAtMs, topic, reason, detail, payload, this.config.DEAD_LETTER_PAYLOAD_MAX);
     await this.batcher.submit({ rows: { readings: [], events: [], statuses: [], deadLetters: [dead] }, asDeadLetter: () => dead });
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { metricFor } from '@tidewatch/contracts';
-import { parseDeviceMessage, type ParseContext, type SiteRef } from './message-parser.js';
+import { jsonNestingDepth, parseDeviceMessage, type ParseContext, type SiteRef } from './message-parser.js';
 
 const NOW = Date.parse('2026-11-28T08:00:00Z');
 const sites: Record<string, SiteRef> = {
@@ -129,5 +129,43 @@ describe('events', () => {
     ['a future time', { ts: NOW + 3_600_000, type: 'arrival', data: { vessel: 'v' } }, 'bad_timestamp'],
   ])('rejects %s', (_n, payload, reason) => {
     expect(parse(E, payload).rejections.map((x) => x.reason)).toEqual([reason]);
+  });
+});
+
+describe('hostile device messages', () => {
+  const send = (payload: unknown): ReturnType<typeof parseDeviceMessage> => parse(T, payload);
+
+  it.each([
+    ['a date that does not exist', '2026-02-30T08:00:00Z'],
+    ['hour 24', '2026-11-28T24:00:00Z'],
+    ['an offset beyond ±14 h', '2026-11-28T08:00:00+15:00'],
+  ])('refuses %s instead of rolling it over', (_name, ts) => {
+    const r = send({ ts, values: { pm25: 10 } });
+    expect(r.readings).toHaveLength(0);
+    expect(r.rejections.map((x) => x.reason)).toEqual(['bad_timestamp']);
+  });
+
+  it('refuses epoch milliseconds past the year 9999 as a bad timestamp (no exception)', () => {
+    const r = send({ ts: 9e15, values: { pm25: 10 } });
+    expect(r.rejections).toEqual([{ reason: 'bad_timestamp', detail: expect.stringContaining('not a real time') }]);
+  });
+
+  it('refuses JSON nested thousands of levels deep before parsing it', () => {
+    const deep = `{"values":{"pm25":${'['.repeat(30_000)}1${']'.repeat(30_000)}}}`;
+    const r = send(deep);
+    expect(r.rejections[0]?.reason).toBe('malformed_json');
+    expect(r.rejections[0]?.detail).toContain('at most 16');
+  });
+
+  it('counts depth outside strings only', () => {
+    expect(jsonNestingDepth('{"a":"[[[[{{{{"}')).toBe(1);
+    expect(jsonNestingDepth('{"a":"\\"[[["}')).toBe(1);
+    expect(jsonNestingDepth('[[[]]]')).toBe(3);
+  });
+
+  it('keeps the valid values of a message whose other metric name holds a NUL', () => {
+    const r = send({ values: { pm25: 12, ['pm\u000010']: 3 } });
+    expect(r.readings).toHaveLength(1);
+    expect(r.rejections.map((x) => x.reason)).toEqual(['unknown_metric']);
   });
 });

@@ -106,7 +106,7 @@ class RejectionLog {
 export function resolveTimestamp(ts: Timestamp | undefined, ctx: ParseContext): number | string {
   if (ts === undefined) return ctx.nowMs;
   const ms = timestampToMs(ts);
-  if (!Number.isFinite(ms)) return `unparseable ts ${JSON.stringify(ts)}`;
+  if (!Number.isFinite(ms)) return `not a real time: ts ${JSON.stringify(ts)}`;
   if (ms > ctx.nowMs + MAX_FUTURE_SKEW_MS) return `ts ${new Date(ms).toISOString()} is more than 5 minutes in the future`;
   if (ms < ctx.nowMs - ctx.retentionMs) return `ts ${new Date(ms).toISOString()} is older than the retention window`;
   return ms;
@@ -178,6 +178,26 @@ function parseStatus(site: SiteRef, text: string, ctx: ParseContext): ParsedMess
   return { site, readings: [], events: [], status: { siteKey: site.key, online: value === 'online', atMs: ctx.nowMs }, rejections: [] };
 }
 
+/** Payloads are shallow; deeper nesting is refused before any recursive code walks it. */
+export const MAX_JSON_DEPTH = 16;
+
+/** The deepest nesting of brackets in JSON text (brackets inside strings not counted). */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
 function summarizeZod(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   return issues
     .slice(0, MAX_DETAIL_ITEMS)
@@ -199,6 +219,8 @@ export function parseDeviceMessage(topic: string, payload: Buffer, ctx: ParseCon
   }
   const text = payload.toString('utf8');
   if (parsedTopic.channel === 'status') return parseStatus(site, text, ctx);
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_JSON_DEPTH) return rejectOnly(site, 'malformed_json', `nested ${depth} levels deep; at most ${MAX_JSON_DEPTH}`);
   let json: unknown;
   try {
     json = JSON.parse(text);
