@@ -7,6 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadSeedSites, startFleet, type Fleet } from '@tidewatch/simulators';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
+import { HttpErrorsFilter } from './common/http-edge.js';
+import { applyHttpEdges } from './common/http-security.js';
 import { describeListenError } from './common/net.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { RedisIoAdapter } from './live/redis-io.adapter.js';
@@ -31,11 +33,13 @@ async function main(): Promise<void> {
   await runtime.startStorage();
   await runtime.build();
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime.providers), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime.providers, config), {
     logger: new NestPinoLogger(log),
     bodyParser: false,
   });
   app.useBodyParser('json', { limit: '256kb' });
+  applyHttpEdges(app, config);
+  app.useGlobalFilters(new HttpErrorsFilter(log));
   if (config.REDIS_URL) {
     redis = new RedisIoAdapter(app, config.REDIS_URL);
     await redis.connect();
@@ -45,7 +49,7 @@ async function main(): Promise<void> {
     app,
     new DocumentBuilder()
       .setTitle('Tidewatch API')
-      .setDescription('Real-time environmental and public-safety monitoring hub (SPEC §3)')
+      .setDescription('Tidewatch: real-time environmental and public-safety monitoring hub. Sign in with POST /api/auth/login; send the access token as a bearer token. Roles: viewer < operator < admin (x-min-role on each operation).')
       .setVersion('1')
       .addBearerAuth()
       .build(),

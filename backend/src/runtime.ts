@@ -10,7 +10,11 @@ import { AlertStore } from './alerts/alert-store.js';
 import { WebhookNotifier } from './alerts/notifier.js';
 import { RulesRepository } from './alerts/rules.repository.js';
 import { IndicatorService } from './air/indicators.js';
+import { AuthService } from './auth/auth.service.js';
+import { SessionsRepository } from './auth/sessions.repository.js';
 import { TokenService, resolveJwtSecret } from './auth/token.service.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AuditRepository } from './audit/audit.repository.js';
 import { UsersRepository } from './auth/users.repository.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { MqttSubscriber } from './broker/mqtt-subscriber.js';
@@ -79,7 +83,15 @@ export class Runtime {
       }
       throw err;
     }
-    this.pool = new pg.Pool({ connectionString: url, max: 20, idleTimeoutMillis: 30_000 });
+    // Bounded waits: with the database away, requests fail within seconds (503) instead of piling up.
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: 20,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: config.DB_STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: 60_000,
+    });
     this.pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
     await syncMetricCatalogue(this.pool);
     await seedSites(this.pool, log);
@@ -104,6 +116,9 @@ export class Runtime {
     const users = new UsersRepository(pool);
     const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
     const tokens = new TokenService(jwtSecret, config.JWT_TTL_S);
+    const auth = new AuthService(users, new SessionsRepository(pool), tokens, config.SESSION_TTL_S);
+    const auditRepo = new AuditRepository(pool);
+    const audit = new AuditLog(auditRepo, log);
     const alertStore = new AlertStore(pool);
     const rules = new RulesRepository(pool);
     const alerts = new AlertEngine(
@@ -149,6 +164,9 @@ export class Runtime {
       { provide: DeviceCredentials, useValue: credentials },
       { provide: UsersRepository, useValue: users },
       { provide: TokenService, useValue: tokens },
+      { provide: AuthService, useValue: auth },
+      { provide: AuditRepository, useValue: auditRepo },
+      { provide: AuditLog, useValue: audit },
       { provide: AqiService, useValue: aqi },
       { provide: IndicatorService, useValue: indicators },
       { provide: AlertStore, useValue: alertStore },
@@ -200,7 +218,8 @@ export class Runtime {
   private async ensureAdmin(users: UsersRepository): Promise<void> {
     if ((await users.count()) > 0) return;
     const password = this.config.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
-    await users.create('admin', password, 'admin');
+    // A generated password was printed to a terminal or log: it must be replaced at first sign-in.
+    await users.create('admin', password, 'admin', !this.config.ADMIN_PASSWORD);
     if (!this.config.ADMIN_PASSWORD) this.generatedAdminPassword = password;
   }
 

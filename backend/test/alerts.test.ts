@@ -4,7 +4,7 @@ import { siteTopic } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, login, makeTestEnv, startHub, waitFor, type Hub, type TestEnv } from '../src/dev/hub-process.js';
+import { api, login, makeTestEnv, startHub, waitFor, type Hub, type TestEnv, addUser } from '../src/dev/hub-process.js';
 
 const WEBHOOK_SECRET = 'integration-webhook-secret';
 let t: TestEnv;
@@ -39,11 +39,8 @@ beforeAll(async () => {
   t = await makeTestEnv();
   hub = await startHub(t, { WEBHOOK_URLS: hookUrl, WEBHOOK_SECRET, ALERT_REANNOUNCE_MIN: '0.05', ALERT_ESCALATE_MIN: '0.12' });
   admin = await login(t);
-  for (const [name, role] of [['duty-operator', 'operator'], ['duty-viewer', 'viewer']]) {
-    await api(t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: name, password: `${name}-password`, role }) });
-  }
-  operator = await login(t, 'duty-operator', 'duty-operator-password');
-  viewer = await login(t, 'duty-viewer', 'duty-viewer-password');
+  operator = await addUser(t, admin, 'duty-operator', 'operator');
+  viewer = await addUser(t, admin, 'duty-viewer', 'viewer');
   socket = io(`${t.httpUrl}/live`, { auth: { token: viewer }, transports: ['websocket'] });
   socket.on('alert', (a: (typeof alerts)[number]) => alerts.push({ ...a, receivedAt: performance.now() }));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));

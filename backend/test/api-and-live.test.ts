@@ -35,10 +35,10 @@ describe('HTTP API', () => {
   });
 
   it('enforces roles: a viewer reads but cannot manage users, sites or dead letters', async () => {
-    const created = await api<{ username: string; role: string }>(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-viewer', password: 'viewer-password-1', role: 'viewer' }) });
+    const created = await api<{ username: string; role: string }>(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-viewer', password: 'viewer-password-1', role: 'viewer', must_change_password: false }) });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ username: 'duty-viewer', role: 'viewer' });
-    expect((await api(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-viewer', password: 'viewer-password-1', role: 'viewer' }) })).status).toBe(409);
+    expect((await api(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'Duty-Viewer', password: 'viewer-password-1', role: 'viewer' }) })).status).toBe(409);
     const viewer = await login(ctx.t, 'duty-viewer', 'viewer-password-1');
     expect((await api<unknown[]>(ctx.t, viewer, '/api/sites')).body).toHaveLength(32);
     expect((await api(ctx.t, viewer, '/api/users')).status).toBe(403);

@@ -6,7 +6,7 @@ import { siteTopic } from '@tidewatch/contracts';
 import ExcelJS from 'exceljs';
 import mqtt from 'mqtt';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, login, waitFor, withDb } from '../src/dev/hub-process.js';
+import { api, login, waitFor, withDb, addUser } from '../src/dev/hub-process.js';
 import { useHub } from './use-hub.js';
 
 const ctx = useHub();
@@ -62,8 +62,7 @@ interface Report {
 
 beforeAll(async () => {
   admin = await login(ctx.t);
-  await api(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'bureau-viewer', password: 'viewer-password-1', role: 'viewer' }) });
-  viewer = await login(ctx.t, 'bureau-viewer', 'viewer-password-1');
+  viewer = await addUser(ctx.t, admin, 'bureau-viewer', 'viewer');
 
   // September 2026, published through the broker as devices would.
   const c = await mqtt.connectAsync(ctx.t.mqttUrl, { clientId: 'report-test-publisher' });

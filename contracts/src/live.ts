@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SITE_KINDS, type SiteKind } from './metrics.js';
+import { SITE_ID_PATTERN } from './topics.js';
 
 /** Status of a site as shown on the map (SPEC §3 `/api/sites`). */
 export const SITE_STATUSES = ['normal', 'warning', 'alarm', 'offline'] as const;
@@ -38,7 +39,7 @@ export interface SiteSnapshot {
 export const subscribeSchema = z
   .object({
     kinds: z.array(z.enum(SITE_KINDS)).max(SITE_KINDS.length).optional(),
-    sites: z.array(z.string().max(63)).max(5000).optional(),
+    sites: z.array(z.string().regex(SITE_ID_PATTERN)).max(1000).optional(),
   })
   .strict();
 export type SubscribeRequest = z.infer<typeof subscribeSchema>;

@@ -20,7 +20,7 @@ beforeAll(async () => {
   hub = await startHub(t, { SIMULATE: 'true' });
   // The duty room logs in as an operator, who may acknowledge but not manage.
   const admin = await login(t);
-  await api(t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-op', password: 'duty-op-password', role: 'operator' }) });
+  await api(t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-op', password: 'Harbour-watch-2026', role: 'operator', must_change_password: false }) });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -42,7 +42,7 @@ describe('the dashboard in a real browser', () => {
     await page.waitForSelector('input[name=username]');
     expect(await page.textContent('.login h1')).toContain('高新区环境与安全监测');
     await page.fill('input[name=username]', 'duty-op');
-    await page.fill('input[name=password]', 'duty-op-password');
+    await page.fill('input[name=password]', 'Harbour-watch-2026');
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=site-map]');
   });
@@ -119,7 +119,7 @@ describe('the dashboard in a real browser', () => {
     await adminPage.goto(`${t.httpUrl}/admin`);
     await adminPage.waitForSelector('[data-testid=admin] table tr');
     await adminPage.fill('input[name=new-username]', 'night-shift');
-    await adminPage.fill('input[name=new-password]', 'night-shift-password');
+    await adminPage.fill('input[name=new-password]', 'Night-watch-2026');
     await adminPage.selectOption('select[name=new-role]', 'operator');
     await adminPage.click('[data-testid=admin] form button[type=submit]');
     await adminPage.waitForFunction(() => document.querySelector('[data-testid=admin]')?.textContent?.includes('night-shift'), undefined, { timeout: 5000 });

@@ -4,7 +4,7 @@ import { SITE_KINDS } from '@tidewatch/contracts';
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
-import { siteIdParam } from '../common/http-schemas.js';
+import { decimalId, queryInt, siteIdParam } from '../common/http-schemas.js';
 import { SiteRegistry } from '../sites/site-registry.js';
 import { AlertEngine } from './alert-engine.js';
 import { AlertConflictError, AlertStore, type AlertHistoryEntry, type AlertRecord } from './alert-store.js';
@@ -17,10 +17,10 @@ const listQuery = z
     kind: z.enum(SITE_KINDS).optional(),
     site: siteIdParam.optional(),
     severity: z.enum(SEVERITIES).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    limit: queryInt(1, 1000, 200),
   })
   .strict();
-const idParam = z.coerce.number().int().positive();
+const idParam = decimalId;
 const noteBody = z.object({ note: z.string().trim().max(2000).default('') }).strict();
 const requiredNote = z.object({ note: z.string().trim().min(1).max(2000) }).strict();
 const assignBody = z.object({ username: z.string().min(1).max(64), note: z.string().trim().max(2000).default('') }).strict();

@@ -1,29 +1,88 @@
-import { Body, ConflictException, Controller, Get, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
+import { BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, NotFoundException, Param, Patch, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { loginSchema, userCreateSchema } from '../common/http-schemas.js';
-import { Public, RequireRole, type Role } from './roles.js';
-import { TokenService } from './token.service.js';
+import { Audited } from '../audit/audited.js';
+import { decimalId, loginSchema, passwordChangeSchema, passwordResetSchema, refreshSchema, userCreateSchema, userPatchSchema } from '../common/http-schemas.js';
+import type { AuthedRequest } from './auth.guard.js';
+import { AuthService, LockedOutError, PasswordRejectedError, UserChangeRefusedError, WrongCredentialsError, type IssuedTokens } from './auth.service.js';
+import { AllowPendingPassword, Public, RequireRole, type Role } from './roles.js';
 import { UsernameTakenError, UsersRepository, type UserRow } from './users.repository.js';
+
+/** The domain errors of sign-in and user management as HTTP answers. */
+function asHttp(err: unknown, res?: Response): unknown {
+  if (err instanceof LockedOutError) {
+    res?.setHeader('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
+    return new HttpException(err.message, HttpStatus.TOO_MANY_REQUESTS);
+  }
+  if (err instanceof WrongCredentialsError) return new UnauthorizedException(err.message);
+  if (err instanceof PasswordRejectedError) return new BadRequestException(err.message);
+  if (err instanceof UserChangeRefusedError || err instanceof UsernameTakenError) return new ConflictException(err.message);
+  return err;
+}
+
+const clientOf = (req: Request): { ip: string | null; userAgent: string | null } => ({ ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null });
 
 @ApiTags('auth')
 @Controller('api/auth')
 export class AuthController {
-  constructor(
-    @Inject(UsersRepository) private readonly users: UsersRepository,
-    @Inject(TokenService) private readonly tokens: TokenService,
-  ) {}
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
 
   @Post('login')
   @Public()
   @HttpCode(200)
-  // Password guessing is slowed to 10 attempts a minute per client address.
-  @Throttle({ default: { limit: 10, ttl: 60_000 } })
-  async login(@Body({ schema: loginSchema }) body: z.infer<typeof loginSchema>): Promise<{ token: string; role: Role; expires_in: number }> {
-    const user = await this.users.verify(body.username, body.password);
-    if (!user) throw new UnauthorizedException('wrong username or password');
-    return { token: this.tokens.sign(user), role: user.role, expires_in: this.tokens.ttl };
+  @Audited('auth.login')
+  @ApiOperation({ summary: 'Sign in: a short-lived access token and a refresh token (429 with Retry-After after repeated failures)' })
+  // Password guessing is slowed per client address (the `signin` throttler, LOGIN_RATE_PER_MIN), and 5 wrong passwords lock the name for 15 minutes.
+  async login(@Body({ schema: loginSchema }) body: z.infer<typeof loginSchema>, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<IssuedTokens> {
+    try {
+      return (await this.auth.login(body.username, body.password, clientOf(req))).tokens;
+    } catch (err) {
+      throw asHttp(err, res);
+    }
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a refresh token for new tokens (the old refresh token stops working)' })
+  async refresh(@Body({ schema: refreshSchema }) body: z.infer<typeof refreshSchema>): Promise<IssuedTokens> {
+    const tokens = await this.auth.refresh(body.refresh_token);
+    if (!tokens) throw new UnauthorizedException('the session has ended: sign in again');
+    return tokens;
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @AllowPendingPassword()
+  @ApiOperation({ summary: 'Who the token speaks for, with the current role' })
+  me(@Req() req: AuthedRequest): { id: number; username: string; role: Role; must_change_password: boolean } {
+    const u = req.user!;
+    return { id: u.id, username: u.username, role: u.role, must_change_password: u.mustChangePassword };
+  }
+
+  @Post('logout')
+  @ApiBearerAuth()
+  @HttpCode(204)
+  @AllowPendingPassword()
+  @Audited('auth.logout')
+  @ApiOperation({ summary: 'End this session: its access and refresh tokens stop working at once' })
+  async logout(@Req() req: AuthedRequest): Promise<void> {
+    await this.auth.logout(req.user!);
+  }
+
+  @Post('password')
+  @ApiBearerAuth()
+  @HttpCode(204)
+  @AllowPendingPassword()
+  @Audited('auth.password_change')
+  @ApiOperation({ summary: 'Change your own password (every other session ends)' })
+  async changePassword(@Body({ schema: passwordChangeSchema }) body: z.infer<typeof passwordChangeSchema>, @Req() req: AuthedRequest): Promise<void> {
+    try {
+      await this.auth.changePassword(req.user!, body.current_password, body.new_password);
+    } catch (err) {
+      throw asHttp(err);
+    }
   }
 }
 
@@ -32,20 +91,66 @@ export class AuthController {
 @Controller('api/users')
 @RequireRole('admin')
 export class UsersController {
-  constructor(@Inject(UsersRepository) private readonly users: UsersRepository) {}
+  constructor(
+    @Inject(UsersRepository) private readonly users: UsersRepository,
+    @Inject(AuthService) private readonly auth: AuthService,
+  ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Every user' })
   list(): Promise<UserRow[]> {
     return this.users.list();
   }
 
   @Post()
+  @Audited('user.create')
+  @ApiOperation({ summary: 'Add a user (unless must_change_password is false, they choose their own password at first sign-in)' })
   async create(@Body({ schema: userCreateSchema }) body: z.infer<typeof userCreateSchema>): Promise<UserRow> {
     try {
-      return await this.users.create(body.username, body.password, body.role);
+      return await this.auth.createUser(body.username, body.password, body.role, body.must_change_password);
     } catch (err) {
-      if (err instanceof UsernameTakenError) throw new ConflictException(err.message);
-      throw err;
+      throw asHttp(err);
     }
+  }
+
+  @Patch(':id')
+  @Audited('user.update')
+  @ApiOperation({ summary: 'Change a user’s role or disable the account (their sessions end at once)' })
+  async update(@Param('id', { schema: decimalId }) id: number, @Body({ schema: userPatchSchema }) body: z.infer<typeof userPatchSchema>, @Req() req: AuthedRequest): Promise<UserRow> {
+    try {
+      return await this.auth.updateUser(req.user!, await this.target(id), body);
+    } catch (err) {
+      throw asHttp(err);
+    }
+  }
+
+  @Post(':id/password')
+  @HttpCode(204)
+  @Audited('user.reset_password')
+  @ApiOperation({ summary: 'Set a user’s password (they must change it at next sign-in; their sessions end)' })
+  async resetPassword(@Param('id', { schema: decimalId }) id: number, @Body({ schema: passwordResetSchema }) body: z.infer<typeof passwordResetSchema>): Promise<void> {
+    try {
+      await this.auth.resetPassword(await this.target(id), body.password);
+    } catch (err) {
+      throw asHttp(err);
+    }
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Audited('user.delete')
+  @ApiOperation({ summary: 'Remove a user (their sessions end at once)' })
+  async remove(@Param('id', { schema: decimalId }) id: number, @Req() req: AuthedRequest): Promise<void> {
+    try {
+      await this.auth.deleteUser(req.user!, await this.target(id));
+    } catch (err) {
+      throw asHttp(err);
+    }
+  }
+
+  private async target(id: number): Promise<UserRow> {
+    const user = await this.users.get(id);
+    if (!user) throw new NotFoundException(`no user ${id}`);
+    return user;
   }
 }

@@ -1,3 +1,5 @@
+import { isCalendarDate } from '@tidewatch/contracts';
+
 /** Days and months are counted in the district's time zone (TZ_DISTRICT), never UTC. */
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -55,5 +57,5 @@ export function isRealDate(date: string): boolean {
   if (!DATE_PATTERN.test(date)) return false;
   const year = Number(date.slice(0, 4));
   if (year < FIRST_YEAR || year > LAST_YEAR) return false;
-  return new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) === date;
+  return isCalendarDate(year, Number(date.slice(5, 7)), Number(date.slice(8, 10)));
 }

@@ -1,5 +1,7 @@
 import { isSiteKind, SITE_ID_PATTERN, SITE_KINDS, timestampSchema, timestampToMs } from '@tidewatch/contracts';
 import { z } from 'zod';
+import { PASSWORD_MAX } from '../auth/password-policy.js';
+import { ROLES } from '../auth/roles.js';
 
 /** A time in a query string: ISO-8601 with offset, or epoch milliseconds. */
 export const queryTime = z
@@ -36,15 +38,45 @@ export const sitePatchSchema = z
   })
   .strict();
 
-export const loginSchema = z.object({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(256),
-});
+/** A database id in a path: decimal digits only (no 0x10, 1e1 or ' 16'). */
+export const decimalId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'a decimal id')
+  .transform(Number)
+  .refine((n) => Number.isSafeInteger(n), 'a decimal id');
 
-export const userCreateSchema = z
+/** An integer in a query string, in [min, max]; decimal digits only. */
+export function queryInt(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,9}$/, 'a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+}
+
+const username = z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/, '3–64 letters, digits, _ . -');
+const newPassword = z.string().min(1).max(PASSWORD_MAX);
+const role = z.enum(ROLES);
+
+export const loginSchema = z
   .object({
-    username: z.string().regex(/^[A-Za-z0-9_.-]{3,64}$/, '3–64 letters, digits, _ . -'),
-    password: z.string().min(10, 'at least 10 characters').max(256),
-    role: z.enum(['viewer', 'operator', 'admin']),
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(PASSWORD_MAX),
   })
   .strict();
+
+export const refreshSchema = z.object({ refresh_token: z.string().min(20).max(200) }).strict();
+
+export const passwordChangeSchema = z.object({ current_password: z.string().min(1).max(PASSWORD_MAX), new_password: newPassword }).strict();
+
+export const passwordResetSchema = z.object({ password: newPassword }).strict();
+
+export const userCreateSchema = z
+  .object({ username, password: newPassword, role, must_change_password: z.boolean().default(true) })
+  .strict();
+
+export const userPatchSchema = z
+  .object({ role: role.optional(), disabled: z.boolean().optional() })
+  .strict()
+  .refine((b) => b.role !== undefined || b.disabled !== undefined, 'role or disabled is required');

@@ -14,16 +14,20 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, tcp:// or ws(s):// URL').optional(),
   MQTT_PORT: port.default(1883),
-  MQTT_HOST: z.string().default('0.0.0.0'),
+  /** Listeners bind to loopback unless told otherwise (the production image sets 0.0.0.0). */
+  MQTT_HOST: z.string().default('127.0.0.1'),
   MQTT_CLIENT_ID: z.string().min(1).max(64).default('tidewatch-hub'),
   MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
   MQTT_ALLOW_ANONYMOUS: bool.default(true),
   PORT: port.default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: z.string().default('127.0.0.1'),
   HJ212_PORT: port.default(6212),
   SIMULATE: bool.optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_TTL_S: z.coerce.number().int().min(60).default(12 * 3600),
+  /** Lifetime of an access token; the dashboard renews it with its refresh token. */
+  JWT_TTL_S: z.coerce.number().int().min(60).max(86_400).default(15 * 60),
+  /** A sign-in session ends after this long unused (each refresh extends it). */
+  SESSION_TTL_S: z.coerce.number().int().min(300).max(90 * 86_400).default(7 * 86_400),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(1825),
   TZ_DISTRICT: z.string().default('Asia/Shanghai'),
@@ -49,6 +53,15 @@ export const configSchema = z.object({
   DISTRICT_NAME_EN: z.string().min(1).max(200).default('Dalian High-tech Zone'),
   /** Font with Chinese glyphs for PDF reports: `path` or `path#PostScriptName` (default: the system Noto Sans CJK). */
   REPORT_FONT: z.string().optional(),
+  NODE_ENV: z.string().optional(),
+  /** Sign-in attempts (and refreshes, password changes) per client address per minute. */
+  LOGIN_RATE_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Origins allowed to call the API from a browser (comma-separated); none by default. */
+  CORS_ORIGINS: z.string().optional(),
+  /** Where the dashboard may load map tiles from (Content-Security-Policy img-src, comma-separated origins). */
+  TILE_SOURCES: z.string().default('https://tile.openstreetmap.org,https://*.tianditu.gov.cn,https://*.is.autonavi.com'),
+  /** A database statement running longer than this is cancelled (the API answers 503). */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
 });
 
 export type Config = z.infer<typeof configSchema> & { SIMULATE: boolean };
@@ -68,7 +81,39 @@ export function loadConfig(env: NodeJS.ProcessEnv, simulateDefault = false): Con
   } catch {
     throw new ConfigError(`invalid configuration:\n  TZ_DISTRICT: unknown time zone ${result.data.TZ_DISTRICT}`);
   }
+  const problems = result.data.NODE_ENV === 'production' ? productionProblems(result.data) : [];
+  if (problems.length > 0) throw new ConfigError(`invalid configuration for NODE_ENV=production:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return { ...result.data, SIMULATE: result.data.SIMULATE ?? simulateDefault };
+}
+
+/** The placeholder values of .env.example: a production hub must never run with them. */
+const PLACEHOLDER = /^change-?this|^changeme|^password|^secret|^admin$/i;
+const MIN_SECRET = 12;
+
+/**
+ * In production a missing, placeholder or short secret is refused: a generated JWT secret or
+ * first admin password is a convenience of the one-machine default, not of a district hub.
+ */
+export function productionProblems(c: z.infer<typeof configSchema>): string[] {
+  const out: string[] = [];
+  const weak = (name: string, value: string | undefined, min: number): void => {
+    if (!value) out.push(`${name}: required`);
+    else if (PLACEHOLDER.test(value)) out.push(`${name}: still the example's placeholder; choose a secret`);
+    else if (value.length < min) out.push(`${name}: at least ${min} characters`);
+  };
+  weak('JWT_SECRET', c.JWT_SECRET, 32);
+  weak('ADMIN_PASSWORD', c.ADMIN_PASSWORD, MIN_SECRET);
+  if (c.MQTT_URL) {
+    let password = '';
+    try {
+      password = decodeURIComponent(new URL(c.MQTT_URL).password);
+    } catch {
+      /* the URL's shape was checked by the schema */
+    }
+    weak('MQTT_URL password', password, MIN_SECRET);
+  }
+  if (c.MQTT_ALLOW_ANONYMOUS && !c.MQTT_URL) out.push('MQTT_ALLOW_ANONYMOUS: anonymous devices are not allowed in production');
+  return out;
 }
 
 export const CONFIG = Symbol('CONFIG');

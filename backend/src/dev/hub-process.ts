@@ -151,6 +151,19 @@ export async function login(t: TestEnv, username = 'admin', password = ADMIN_PAS
   return ((await res.json()) as { token: string }).token;
 }
 
+/** A password the hub's policy accepts, for users the tests create. */
+export const TEST_USER_PASSWORD = 'Harbour-watch-2026';
+
+/** Creates a user (no password change required) and signs in as them; returns their token. */
+export async function addUser(t: TestEnv, adminToken: string, username: string, role: 'viewer' | 'operator' | 'admin'): Promise<string> {
+  const res = await api<{ message?: unknown }>(t, adminToken, '/api/users', {
+    method: 'POST',
+    body: JSON.stringify({ username, password: TEST_USER_PASSWORD, role, must_change_password: false }),
+  });
+  if (res.status !== 201) throw new Error(`creating ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return login(t, username, TEST_USER_PASSWORD);
+}
+
 export async function api<T>(t: TestEnv, token: string, pathAndQuery: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${t.httpUrl}${pathAndQuery}`, {
     ...init,

@@ -4,11 +4,12 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { RequireRole } from '../auth/roles.js';
 import { PG_POOL } from '../database/database.tokens.js';
+import { queryInt } from '../common/http-schemas.js';
 import { isoUtc } from '../common/sql.js';
 
 const query = z
   .object({
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    limit: queryInt(1, 1000, 100),
     reason: z.string().max(40).optional(),
   })
   .strict();

@@ -4,7 +4,8 @@ import { LIVE_NAMESPACE, subscribeSchema, type ClientToServerEvents, type Server
 import type { Namespace, Socket } from 'socket.io';
 import { IndicatorService } from '../air/indicators.js';
 import { AlertEngine } from '../alerts/alert-engine.js';
-import { TokenService } from '../auth/token.service.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { AuthUser } from '../auth/roles.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { IngestEvents } from '../ingest/ingest-events.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
@@ -18,7 +19,12 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 const ALL = 'all';
 const kindRoom = (kind: string): string => `kind:${kind}`;
 const siteRoom = (id: string): string => `site:${id}`;
+const userRoom = (id: number): string => `user:${id}`;
+const sessionRoom = (id: number): string => `session:${id}`;
 const SUBSCRIBES_PER_WINDOW = 5;
+/** Packets queued for one client that does not read; past this it is dropped (it reconnects and gets a fresh snapshot). */
+const MAX_QUEUED_PACKETS = 2000;
+const SLOW_CHECK_MS = 1000;
 const SUBSCRIBE_WINDOW_MS = 10_000;
 
 /**
@@ -33,9 +39,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private unsubscribe: (() => void) | null = null;
   private unsubscribeAqi: (() => void) | null = null;
   private unsubscribeAlerts: (() => void) | null = null;
+  private unsubscribeRevoked: (() => void) | null = null;
+  private slowCheck: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(AuthService) private readonly auth: AuthService,
     @Inject(LiveState) private readonly state: LiveState,
     @Inject(SiteRegistry) private readonly registry: SiteRegistry,
     @Inject(IngestEvents) private readonly events: IngestEvents,
@@ -51,11 +59,27 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   afterInit(ns: Namespace): void {
     ns.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const user = this.tokens.verify(typeof token === 'string' ? token : undefined);
-      if (!user) return next(new Error('unauthorized: a valid token is required in auth.token'));
-      socket.data.user = user;
-      next();
+      this.auth.authenticate(typeof token === 'string' ? token : undefined).then(
+        (user) => {
+          if (!user) return next(new Error('unauthorized: a valid token of a live session is required in auth.token'));
+          if (user.mustChangePassword) return next(new Error('unauthorized: password change required'));
+          socket.data.user = user;
+          next();
+        },
+        (err: unknown) => {
+          this.log.warn({ err: String(err) }, 'live socket not authenticated (database unavailable?)');
+          next(new Error('unavailable: try again shortly'));
+        },
+      );
     });
+    // A session that ends (logout, new password, new role, removed user) loses its sockets at once.
+    this.unsubscribeRevoked = this.auth.onRevoked((r) => {
+      if (r.only !== undefined) this.server.in(sessionRoom(r.only)).disconnectSockets(true);
+      else if (r.except !== undefined) this.server.in(userRoom(r.userId)).except(sessionRoom(r.except)).disconnectSockets(true);
+      else this.server.in(userRoom(r.userId)).disconnectSockets(true);
+    });
+    this.slowCheck = setInterval(() => this.dropSlowConsumers(), SLOW_CHECK_MS);
+    this.slowCheck.unref();
     this.unsubscribe = this.events.onCommitted((result) => {
       for (const key of this.state.apply(result)) this.coalescer.changed(key);
     });
@@ -71,7 +95,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   handleConnection(socket: LiveSocket): void {
     this.metrics.liveClients.inc();
-    void socket.join(ALL);
+    const user = socket.data.user as AuthUser;
+    void socket.join([ALL, userRoom(user.id), sessionRoom(user.sessionId)]);
+    // The socket lives as long as its access token; the dashboard reconnects with a renewed one.
+    const expiresIn = user.tokenExp * 1000 - Date.now();
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
+    socket.on('disconnect', () => clearTimeout(expiry));
     const now = Date.now();
     for (const snap of this.state.snapshotAll(now)) socket.emit('site', snap);
     const aqi = this.indicators.currentAqi;
@@ -87,6 +116,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.unsubscribe?.();
     this.unsubscribeAqi?.();
     this.unsubscribeAlerts?.();
+    this.unsubscribeRevoked?.();
+    if (this.slowCheck) clearInterval(this.slowCheck);
     this.coalescer.stop();
   }
 
@@ -106,12 +137,24 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       return;
     }
     const { kinds = [], sites = [] } = parsed.data;
-    for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
+    for (const room of socket.rooms) if (room !== socket.id && !room.startsWith('user:') && !room.startsWith('session:')) void socket.leave(room);
     const rooms = kinds.length === 0 && sites.length === 0 ? [ALL] : [...kinds.map(kindRoom), ...sites.map(siteRoom)];
     void socket.join(rooms);
     const wanted = (s: SiteSnapshot): boolean => rooms.includes(ALL) || kinds.includes(s.kind) || sites.includes(s.id);
     for (const snap of this.state.snapshotAll(now)) if (wanted(snap)) socket.emit('site', snap);
     reply({ ok: true });
+  }
+
+  /** Clients whose queue keeps growing (they do not read) are dropped before they cost the hub its memory. */
+  private dropSlowConsumers(): void {
+    for (const socket of this.server.sockets.values()) {
+      const queued = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+      if (queued > MAX_QUEUED_PACKETS) {
+        this.log.warn({ queued, user: (socket.data.user as AuthUser | undefined)?.username }, 'live client not reading: disconnected');
+        this.metrics.liveSlowDropped.inc();
+        socket.disconnect(true);
+      }
+    }
   }
 
   private pushSite(key: number): void {

@@ -53,6 +53,11 @@ export class HubMetrics {
     help: 'Connected socket.io clients on /live',
     registers: [this.registry],
   });
+  readonly liveSlowDropped = new Counter({
+    name: 'tidewatch_live_slow_clients_dropped_total',
+    help: 'socket.io clients disconnected because they did not read their updates',
+    registers: [this.registry],
+  });
   readonly alertsOpen = new Gauge({
     name: 'tidewatch_alerts_open',
     help: 'Open alerts by severity',

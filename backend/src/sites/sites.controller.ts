@@ -17,7 +17,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { metricFor, type SiteKind } from '@tidewatch/contracts';
 import { z } from 'zod';
 import { RequireRole } from '../auth/roles.js';
-import { kindQuery, queryTime, siteCreateSchema, siteIdParam, sitePatchSchema } from '../common/http-schemas.js';
+import { kindQuery, queryInt, queryTime, siteCreateSchema, siteIdParam, sitePatchSchema } from '../common/http-schemas.js';
 import { IndicatorService } from '../air/indicators.js';
 import { AlertStore, type AlertRecord } from '../alerts/alert-store.js';
 import { DeviceCredentials } from './device-credentials.js';
@@ -39,7 +39,7 @@ const eventsQuery = z
     from: queryTime.optional(),
     to: queryTime.optional(),
     type: z.string().max(32).optional(),
-    limit: z.coerce.number().int().min(1).max(5000).default(500),
+    limit: queryInt(1, 5000, 500),
   })
   .strict();
 
