@@ -1,3 +1,4 @@
+import { Audited } from '../audit/audited.js';
 import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Put, Delete, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { SITE_KINDS } from '@tidewatch/contracts';
@@ -52,6 +53,7 @@ export class AlertsController {
   }
 
   @Post(':id/ack')
+  @Audited('alert.acknowledge')
   @HttpCode(200)
   @RequireRole('operator')
   ack(@Param('id', { schema: idParam }) id: number, @Body({ schema: noteBody }) b: z.infer<typeof noteBody>, @Req() req: AuthedRequest): Promise<AlertRecord> {
@@ -59,6 +61,7 @@ export class AlertsController {
   }
 
   @Post(':id/resolve')
+  @Audited('alert.resolve')
   @HttpCode(200)
   @RequireRole('operator')
   resolve(@Param('id', { schema: idParam }) id: number, @Body({ schema: noteBody }) b: z.infer<typeof noteBody>, @Req() req: AuthedRequest): Promise<AlertRecord> {
@@ -66,6 +69,7 @@ export class AlertsController {
   }
 
   @Post(':id/assign')
+  @Audited('alert.assign')
   @HttpCode(200)
   @RequireRole('operator')
   assign(@Param('id', { schema: idParam }) id: number, @Body({ schema: assignBody }) b: z.infer<typeof assignBody>, @Req() req: AuthedRequest): Promise<AlertRecord> {
@@ -73,6 +77,7 @@ export class AlertsController {
   }
 
   @Post(':id/comments')
+  @Audited('alert.comment')
   @HttpCode(200)
   @RequireRole('operator')
   comment(@Param('id', { schema: idParam }) id: number, @Body({ schema: requiredNote }) b: z.infer<typeof requiredNote>, @Req() req: AuthedRequest): Promise<AlertRecord> {
@@ -111,6 +116,7 @@ export class RulesController {
   }
 
   @Post()
+  @Audited('rule.create')
   @RequireRole('admin')
   async create(@Body({ schema: ruleSchema }) body: z.infer<typeof ruleSchema>): Promise<Rule> {
     try {
@@ -124,6 +130,7 @@ export class RulesController {
   }
 
   @Put(':id')
+  @Audited('rule.update')
   @RequireRole('admin')
   async update(@Param('id', { schema: ruleIdParam }) id: string, @Body({ schema: rulePatch }) body: z.infer<typeof rulePatch>): Promise<Rule> {
     if (!(await this.rules.update(id, body))) throw new NotFoundException(`no rule ${id}`);
@@ -132,6 +139,7 @@ export class RulesController {
   }
 
   @Put(':id/sites/:site')
+  @Audited('rule.override')
   @RequireRole('admin')
   async override(
     @Param('id', { schema: ruleIdParam }) id: string,
@@ -149,6 +157,7 @@ export class RulesController {
   }
 
   @Delete(':id/sites/:site')
+  @Audited('rule.remove_override')
   @RequireRole('admin')
   @HttpCode(204)
   async removeOverride(@Param('id', { schema: ruleIdParam }) id: string, @Param('site', { schema: siteIdParam }) siteId: string): Promise<void> {

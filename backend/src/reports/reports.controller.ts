@@ -1,3 +1,4 @@
+import { Audited } from '../audit/audited.js';
 import { BadRequestException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res, ServiceUnavailableException, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -48,6 +49,7 @@ export class ReportsController {
   }
 
   @Post(':month/regenerate')
+  @Audited('report.regenerate')
   @HttpCode(200)
   @RequireRole('admin')
   async regenerate(@Param('month', { schema: monthParam }) month: string, @Req() req: AuthedRequest): Promise<MonthlyReport> {

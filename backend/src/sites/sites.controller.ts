@@ -1,3 +1,4 @@
+import { Audited } from '../audit/audited.js';
 import {
   BadRequestException,
   Body,
@@ -112,6 +113,7 @@ export class SitesController {
   }
 
   @Post()
+  @Audited('site.create')
   @RequireRole('admin')
   async create(@Body({ schema: siteCreateSchema }) body: z.infer<typeof siteCreateSchema>): Promise<SiteDetail> {
     try {
@@ -125,6 +127,7 @@ export class SitesController {
   }
 
   @Put(':id')
+  @Audited('site.update')
   @RequireRole('admin')
   async update(
     @Param('id', { schema: siteIdParam }) id: string,
@@ -136,6 +139,7 @@ export class SitesController {
   }
 
   @Delete(':id')
+  @Audited('site.retire')
   @RequireRole('admin')
   @HttpCode(204)
   async retire(@Param('id', { schema: siteIdParam }) id: string): Promise<void> {
@@ -144,6 +148,7 @@ export class SitesController {
   }
 
   @Post(':id/credentials')
+  @Audited('credential.issue')
   @RequireRole('admin')
   async issueCredentials(@Param('id', { schema: siteIdParam }) id: string): Promise<{ username: string; password: string }> {
     const creds = await this.credentials.issue(id);
