@@ -49,6 +49,8 @@ export const configSchema = z.object({
   DISTRICT_NAME_EN: z.string().min(1).max(200).default('Dalian High-tech Zone'),
   /** Font with Chinese glyphs for PDF reports: `path` or `path#PostScriptName` (default: the system Noto Sans CJK). */
   REPORT_FONT: z.string().optional(),
+  /** Worker threads rendering report documents (default: one fewer than the cores, 1 to 4). */
+  REPORT_WORKERS: z.coerce.number().int().min(1).max(32).optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & { SIMULATE: boolean };
