@@ -5,7 +5,7 @@ import type { MonthlyInput } from './monthly-report.js';
 import { daysOfMonth, type ReportSources } from './report-sources.js';
 import { renderDocument, type RenderJob } from './render-document.js';
 import type { ReportRenderer } from './report-renderer.js';
-import { NoReportFontError, RenderRefusedError, RENDERS_PER_USER, ReportService } from './report.service.js';
+import { NoReportFontError, RENDER_QUEUE_MAX, RenderRefusedError, RENDERS_PER_USER, ReportService } from './report.service.js';
 
 /** A stand-in for the database: remembers archived months and when each was generated. */
 function fakePool(): { pool: pg.Pool; archived: Map<string, unknown>; selects: number } {
@@ -160,5 +160,21 @@ describe('ReportService', () => {
     await new Promise((resolve) => setImmediate(resolve));
     renderer.releaseAll();
     expect((await again).cache).toBe('miss');
+  });
+
+  it('refuses a rendering past the workers plus the queue as busy, whoever asks', async () => {
+    const renderer = inline(true);
+    const svc = new ReportService(fakePool().pool, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, renderer);
+    const months = Array.from({ length: 9 }, (_, i) => `2026-0${i + 1}`);
+    const keys = months.flatMap((m) => (['zh', 'en'] as const).map((lang) => [m, lang] as const)).slice(0, renderer.size + RENDER_QUEUE_MAX);
+    const admitted = keys.map(([m, lang], i) => svc.render(m, 'csv', lang, 100 + i));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(renderer.jobs).toHaveLength(renderer.size + RENDER_QUEUE_MAX);
+    const refused = await svc.render('2026-09', 'html', 'zh', 999).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RenderRefusedError);
+    expect((refused as RenderRefusedError).refusal.reason).toBe('busy');
+    renderer.releaseAll();
+    const results = await Promise.allSettled(admitted);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(renderer.size + RENDER_QUEUE_MAX);
   });
 });
