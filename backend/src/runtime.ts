@@ -32,6 +32,7 @@ import { DeviceCredentials } from './sites/device-credentials.js';
 import { DailyMeans } from './sites/daily-means.js';
 import { reportFontProblem, resolveReportFont } from './reports/render-pdf.js';
 import { ReportSources } from './reports/report-sources.js';
+import { defaultReportWorkers, workerRenderer } from './reports/report-renderer.js';
 import { ReportService } from './reports/report.service.js';
 import { SeriesRepository } from './sites/series.repository.js';
 import { SiteRegistry } from './sites/site-registry.js';
@@ -54,6 +55,7 @@ export class Runtime {
   hj212: Hj212Gateway | null = null;
   private webhooks: WebhookNotifier | null = null;
   broker: EmbeddedBroker | null = null;
+  private reports: ReportService | null = null;
   /** Set when this start created the first admin. */
   generatedAdminPassword: string | null = null;
   providers: Provider[] = [];
@@ -67,7 +69,8 @@ export class Runtime {
     const font = problem ? null : found;
     if (problem) log.warn({ REPORT_FONT: config.REPORT_FONT ?? null, problem }, 'PDF reports are unavailable: install fonts-noto-cjk or set REPORT_FONT to a font with Chinese glyphs');
     const sources = new ReportSources(this.pool, this.registry, aqi, dailyMeans, config.TZ_DISTRICT);
-    return new ReportService(this.pool, sources, config.TZ_DISTRICT, { zh: config.DISTRICT_NAME_ZH, en: config.DISTRICT_NAME_EN }, font, log);
+    const renderer = workerRenderer(config.REPORT_WORKERS ?? defaultReportWorkers(), log);
+    return new ReportService(this.pool, sources, config.TZ_DISTRICT, { zh: config.DISTRICT_NAME_ZH, en: config.DISTRICT_NAME_EN }, font, log, renderer);
   }
 
   async startStorage(): Promise<void> {
@@ -152,6 +155,7 @@ export class Runtime {
       await this.registry.load(pool);
     };
     const reports = this.reportService(aqi, dailyMeans);
+    this.reports = reports;
     this.providers = [
       { provide: CONFIG, useValue: config },
       { provide: LOGGER, useValue: log },
@@ -211,6 +215,7 @@ export class Runtime {
     await this.ingest?.close();
     await this.alerts?.stop();
     this.webhooks?.stop();
+    await this.reports?.close().catch(() => undefined);
     await this.pool?.end().catch(() => undefined);
     await this.embeddedDb?.stop().catch(() => undefined);
   }

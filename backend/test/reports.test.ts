@@ -177,6 +177,53 @@ describe('the monthly report', () => {
     expect(text).toMatch(/优良天数比例\s+100\.0%/);
   });
 
+  it('renders off the event loop: one viewer’s 30 parallel PDFs leave health fast, past 2 in flight answer 429, a repeat comes from the cache', async () => {
+    // A regeneration drops the month's rendered documents: every PDF below must be rendered anew.
+    expect((await api(ctx.t, admin, '/api/reports/monthly/2026-09/regenerate', { method: 'POST' })).status).toBe(200);
+    const health: number[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const t0 = performance.now();
+        const res = await fetch(`${ctx.t.httpUrl}/api/health`);
+        await res.arrayBuffer();
+        health.push(performance.now() - t0);
+        expect(res.status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const langs = Array.from({ length: 30 }, (_, i) => (i % 2 ? 'en' : 'zh'));
+    const answers = await Promise.all(
+      langs.map(async (lang) => {
+        const res = await fetchReport('2026-09', `?format=pdf&lang=${lang}`, viewer);
+        return { lang, status: res.status, cache: res.headers.get('x-report-cache'), retryAfter: res.headers.get('retry-after'), body: Buffer.from(await res.arrayBuffer()) };
+      }),
+    );
+    polling = false;
+    await poller;
+    // Rendering on the event loop holds health answers for as long as the PDFs take (1.5–2 s here).
+    expect(Math.max(...health), `health answers (ms): ${health.map((h) => h.toFixed(0)).join(' ')}`).toBeLessThan(1000);
+    expect(health.length).toBeGreaterThanOrEqual(5);
+
+    expect(answers.every((a) => a.status === 200 || a.status === 429), JSON.stringify(answers.map((a) => a.status))).toBe(true);
+    const rendered = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(rendered.length).toBeGreaterThanOrEqual(2);
+    expect(refused.length).toBeGreaterThanOrEqual(20);
+    for (const a of rendered) expect(a.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(rendered.filter((a) => a.cache === 'miss').length).toBeGreaterThanOrEqual(1);
+    for (const a of refused) {
+      expect(Number(a.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(a.body.toString('utf8')).message).toMatch(/at most 2 report documents are rendered at a time per user; retry in \d+ s/);
+    }
+
+    const first = rendered[0]!;
+    const again = await fetchReport('2026-09', `?format=pdf&lang=${first.lang}`, viewer);
+    expect(again.status).toBe(200);
+    expect(again.headers.get('x-report-cache')).toBe('hit');
+    expect(Buffer.from(await again.arrayBuffer()).equals(first.body)).toBe(true);
+  });
+
   it('reports the running month as incomplete and does not archive it', async () => {
     const now = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
     const r = (await (await fetchReport(now, '')).json()) as Report;

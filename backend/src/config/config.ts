@@ -62,6 +62,8 @@ export const configSchema = z.object({
   TILE_SOURCES: z.string().default('https://tile.openstreetmap.org,https://*.tianditu.gov.cn,https://*.is.autonavi.com'),
   /** A database statement running longer than this is cancelled (the API answers 503). */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  /** Worker threads rendering report documents (default: one fewer than the cores, 1 to 4). */
+  REPORT_WORKERS: z.coerce.number().int().min(1).max(32).optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & { SIMULATE: boolean };

@@ -3,24 +3,50 @@ import { describe, expect, it } from 'vitest';
 import type { Logger } from '../logging/logger.js';
 import type { MonthlyInput } from './monthly-report.js';
 import { daysOfMonth, type ReportSources } from './report-sources.js';
-import { NoReportFontError, ReportService } from './report.service.js';
+import { renderDocument, type RenderJob } from './render-document.js';
+import type { ReportRenderer } from './report-renderer.js';
+import { NoReportFontError, RENDER_QUEUE_MAX, RenderRefusedError, RENDERS_PER_USER, ReportService } from './report.service.js';
 
-/** A stand-in for the database: remembers archived months. */
+/** A stand-in for the database: remembers archived months and when each was generated. */
 function fakePool(): { pool: pg.Pool; archived: Map<string, unknown>; selects: number } {
   const archived = new Map<string, unknown>();
+  const generatedAt = new Map<string, Date>();
+  let clock = Date.parse('2026-12-01T00:00:00Z');
   const state = { pool: null as unknown as pg.Pool, archived, selects: 0 };
   state.pool = {
     query: async (text: string, values: unknown[]) => {
+      const month = values[0] as string;
       if (text.startsWith('SELECT')) {
         state.selects++;
-        const f = archived.get(values[0] as string);
-        return { rows: f ? [{ figures: f }] : [], rowCount: f ? 1 : 0 };
+        const f = archived.get(month);
+        return { rows: f ? [{ figures: f, generated_at: generatedAt.get(month) }] : [], rowCount: f ? 1 : 0 };
       }
-      if (text.startsWith('INSERT') && (text.includes('DO UPDATE') || !archived.has(values[0] as string))) archived.set(values[0] as string, values[1]);
-      return { rows: [], rowCount: 1 };
+      if (text.startsWith('INSERT') && (text.includes('DO UPDATE') || !archived.has(month))) {
+        archived.set(month, values[1]);
+        generatedAt.set(month, new Date((clock += 1000)));
+        return { rows: [{ generated_at: generatedAt.get(month) }], rowCount: 1 };
+      }
+      return { rows: [], rowCount: 0 };
     },
   } as unknown as pg.Pool;
   return state;
+}
+
+/** Renders on the calling thread, counting renderings; `hold` keeps them pending until released. */
+function inline(hold = false): ReportRenderer & { jobs: RenderJob[]; releaseAll: () => void } {
+  const waiting: (() => void)[] = [];
+  const r = {
+    size: 1,
+    jobs: [] as RenderJob[],
+    render: async (job: RenderJob) => {
+      r.jobs.push(job);
+      if (hold) await new Promise<void>((resolve) => waiting.push(resolve));
+      return renderDocument(job);
+    },
+    close: async () => undefined,
+    releaseAll: () => waiting.splice(0).forEach((f) => f()),
+  };
+  return r;
 }
 
 function fakeSources(withData = true): { sources: ReportSources; gathered: string[] } {
@@ -44,7 +70,7 @@ describe('ReportService', () => {
   it('archives last month by itself only once it is a day old, and only once', async () => {
     const db = fakePool();
     const { sources, gathered } = fakeSources();
-    const svc = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log);
+    const svc = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
     // 2026-11-01 20:00 in Shanghai: October ended 20 hours ago.
     expect(await svc.archiveDue(Date.parse('2026-11-01T20:00:00+08:00'))).toBeNull();
     expect(db.archived.size).toBe(0);
@@ -59,7 +85,7 @@ describe('ReportService', () => {
   it('leaves a month without any data unarchived, so a later backfill still counts', async () => {
     const db = fakePool();
     const { sources, gathered } = fakeSources(false);
-    const svc = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log);
+    const svc = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
     expect(await svc.archiveDue(Date.parse('2026-11-02T00:00:00+08:00'))).toBeNull();
     expect((await svc.figures('2026-09', Date.parse('2026-11-02T00:00:00+08:00'))).has_data).toBe(false);
     await svc.regenerate('2026-08', 'admin', Date.parse('2026-11-02T00:00:00+08:00'));
@@ -70,13 +96,13 @@ describe('ReportService', () => {
   it('computes the running month but does not archive it; serves an archived month without recomputing', async () => {
     const db = fakePool();
     const { sources, gathered } = fakeSources();
-    const svc = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log);
+    const svc = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
     const now = Date.parse('2026-11-28T12:00:00+08:00');
     expect((await svc.figures('2026-11', now)).month).toBe('2026-11');
     expect(db.archived.size).toBe(0);
     await svc.figures('2026-09', now);
     expect(db.archived.has('2026-09')).toBe(true);
-    const fresh = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log);
+    const fresh = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
     await fresh.figures('2026-09', now);
     expect(gathered).toEqual(['2026-11', '2026-09']); // the second service read the archive
     // An admin's regeneration within the day after the month recomputes but does not archive yet.
@@ -90,9 +116,65 @@ describe('ReportService', () => {
 
   it('renders every format but PDF without a font, and says why PDF cannot be made', async () => {
     const db = fakePool();
-    const svc = new ReportService(db.pool, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log);
-    for (const f of ['json', 'html', 'csv', 'xlsx'] as const) expect((await svc.render('2026-09', f, 'zh')).filename).toBe(`tidewatch-report-2026-09-zh.${f}`);
-    await expect(svc.render('2026-09', 'pdf', 'zh')).rejects.toThrow(NoReportFontError);
-    await expect(svc.render('2026-09', 'pdf', 'zh')).rejects.toThrow(/fonts-noto-cjk or set REPORT_FONT/);
+    const svc = new ReportService(db.pool, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
+    for (const f of ['json', 'html', 'csv', 'xlsx'] as const) expect((await svc.render('2026-09', f, 'zh', 1)).filename).toBe(`tidewatch-report-2026-09-zh.${f}`);
+    await expect(svc.render('2026-09', 'pdf', 'zh', 1)).rejects.toThrow(NoReportFontError);
+    await expect(svc.render('2026-09', 'pdf', 'zh', 1)).rejects.toThrow(/fonts-noto-cjk or set REPORT_FONT/);
+  });
+
+  it('serves a repeated document from the cache until the month is regenerated', async () => {
+    const db = fakePool();
+    const renderer = inline();
+    const svc = new ReportService(db.pool, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, renderer);
+    await svc.figures('2026-09', Date.parse('2026-11-28T12:00:00+08:00'));
+    expect(db.archived.has('2026-09')).toBe(true);
+    expect((await svc.render('2026-09', 'html', 'zh', 1)).cache).toBe('miss');
+    expect((await svc.render('2026-09', 'html', 'zh', 2)).cache).toBe('hit');
+    expect((await svc.render('2026-09', 'html', 'en', 1)).cache).toBe('miss');
+    expect((await svc.render('2026-09', 'csv', 'zh', 1)).cache).toBe('miss');
+    expect(renderer.jobs).toHaveLength(3);
+    await svc.regenerate('2026-09', 'admin', Date.parse('2026-11-28T12:00:00+08:00'));
+    expect((await svc.render('2026-09', 'html', 'zh', 1)).cache).toBe('miss');
+    expect((await svc.render('2026-09', 'html', 'zh', 1)).cache).toBe('hit');
+    expect(renderer.jobs).toHaveLength(4);
+    // JSON is the figures themselves: never rendered, never limited.
+    expect((await svc.render('2026-09', 'json', 'zh', 1)).cache).toBeUndefined();
+  });
+
+  it('refuses a user’s third rendering in flight with 429 material, shares identical renderings, and frees the slots', async () => {
+    const db = fakePool();
+    const renderer = inline(true);
+    const svc = new ReportService(db.pool, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, renderer);
+    await svc.figures('2026-09', Date.parse('2026-11-28T12:00:00+08:00'));
+    const first = svc.render('2026-09', 'html', 'zh', 7);
+    const same = svc.render('2026-09', 'html', 'zh', 7);
+    await expect(svc.render('2026-09', 'csv', 'zh', 7)).rejects.toThrow(RenderRefusedError);
+    await expect(svc.render('2026-09', 'csv', 'zh', 7)).rejects.toThrow(`at most ${RENDERS_PER_USER} report documents`);
+    const other = svc.render('2026-09', 'csv', 'zh', 8); // another user is not held back
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(renderer.jobs.map((j) => j.format)).toEqual(['html', 'csv']); // the two html requests share one rendering
+    renderer.releaseAll();
+    expect((await first).body).toEqual((await same).body);
+    await other;
+    const again = svc.render('2026-09', 'xlsx', 'zh', 7);
+    await new Promise((resolve) => setImmediate(resolve));
+    renderer.releaseAll();
+    expect((await again).cache).toBe('miss');
+  });
+
+  it('refuses a rendering past the workers plus the queue as busy, whoever asks', async () => {
+    const renderer = inline(true);
+    const svc = new ReportService(fakePool().pool, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, renderer);
+    const months = Array.from({ length: 9 }, (_, i) => `2026-0${i + 1}`);
+    const keys = months.flatMap((m) => (['zh', 'en'] as const).map((lang) => [m, lang] as const)).slice(0, renderer.size + RENDER_QUEUE_MAX);
+    const admitted = keys.map(([m, lang], i) => svc.render(m, 'csv', lang, 100 + i));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(renderer.jobs).toHaveLength(renderer.size + RENDER_QUEUE_MAX);
+    const refused = await svc.render('2026-09', 'html', 'zh', 999).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RenderRefusedError);
+    expect((refused as RenderRefusedError).refusal.reason).toBe('busy');
+    renderer.releaseAll();
+    const results = await Promise.allSettled(admitted);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(renderer.size + RENDER_QUEUE_MAX);
   });
 });

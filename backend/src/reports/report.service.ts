@@ -1,13 +1,14 @@
 import type pg from 'pg';
 import { addDays, dayStartMs, localDate } from '../common/district-time.js';
 import type { Logger } from '../logging/logger.js';
+import { DocumentCache } from './document-cache.js';
 import { buildMonthlyReport, type MonthlyReport } from './monthly-report.js';
+import type { DocumentFormat } from './render-document.js';
+import { isRefusal, RenderLimiter, type Refusal } from './render-limiter.js';
+import type { ReportFont } from './render-pdf.js';
+import type { ReportRenderer } from './report-renderer.js';
 import { daysOfMonth, type ReportSources } from './report-sources.js';
-import { renderCsv } from './render-csv.js';
-import { renderHtml } from './render-html.js';
-import { renderPdf, type ReportFont } from './render-pdf.js';
-import { renderXlsx } from './render-xlsx.js';
-import { reportDocument, type Lang } from './report-tables.js';
+import type { Lang } from './report-tables.js';
 
 export const REPORT_FORMATS = ['json', 'html', 'pdf', 'xlsx', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -16,14 +17,39 @@ export interface RenderedReport {
   body: Buffer | string;
   contentType: string;
   filename: string;
+  /** Rendered documents: whether this one came from the cache. */
+  cache?: 'hit' | 'miss';
 }
 
 /** Late device data (buffered batches) is taken in for a day after the month ends before it is archived. */
 const ARCHIVE_AFTER_MS = 24 * 3_600_000;
 /** The running month's figures are recomputed at most this often. */
 const CACHE_MS = 60_000;
+/** Renderings one user may have in flight; past that, 429. */
+export const RENDERS_PER_USER = 2;
+/** Renderings waiting for a worker; past that, 503. */
+export const RENDER_QUEUE_MAX = 16;
+/** Rendered documents kept for repeated requests. */
+export const DOCUMENT_CACHE_BYTES = 64 * 1024 * 1024;
 
 export class NoReportFontError extends Error {}
+
+/** Too many renderings in flight, for this user (`reason: 'user'`) or for the hub (`'busy'`). */
+export class RenderRefusedError extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(
+      refusal.reason === 'user'
+        ? `at most ${RENDERS_PER_USER} report documents are rendered at a time per user; retry in ${refusal.retryAfterS} s`
+        : `the hub is rendering too many report documents; retry in ${refusal.retryAfterS} s`,
+    );
+  }
+}
+
+/** A month's figures and what identifies them: the archived version, or the computation they came from. */
+interface Figures {
+  report: MonthlyReport;
+  version: string;
+}
 
 /** The month before YYYY-MM. */
 export function previousMonth(month: string): string {
@@ -34,8 +60,11 @@ export function previousMonth(month: string): string {
 
 /** Monthly reports: figures computed once per month (archived once the month is over), rendered per format. */
 export class ReportService {
-  private readonly cache = new Map<string, { at: number; report: MonthlyReport }>();
-  private readonly inflight = new Map<string, Promise<MonthlyReport>>();
+  private readonly cache = new Map<string, { at: number } & Figures>();
+  private readonly inflight = new Map<string, Promise<Figures>>();
+  private readonly documents = new DocumentCache(DOCUMENT_CACHE_BYTES);
+  private readonly rendering = new Map<string, Promise<Buffer>>();
+  private readonly limiter: RenderLimiter;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -44,7 +73,10 @@ export class ReportService {
     private readonly district: { zh: string; en: string },
     private readonly font: ReportFont | null,
     private readonly log: Logger,
-  ) {}
+    private readonly renderer: ReportRenderer,
+  ) {
+    this.limiter = new RenderLimiter({ perUser: RENDERS_PER_USER, total: renderer.size + RENDER_QUEUE_MAX });
+  }
 
   /** Whether the month has begun in the district's time. */
   hasBegun(month: string, nowMs = Date.now()): boolean {
@@ -52,28 +84,37 @@ export class ReportService {
   }
 
   async figures(month: string, nowMs = Date.now()): Promise<MonthlyReport> {
+    return (await this.current(month, nowMs)).report;
+  }
+
+  private async current(month: string, nowMs = Date.now()): Promise<Figures> {
     const cached = this.cache.get(month);
-    if (cached && nowMs - cached.at < CACHE_MS) return cached.report;
+    if (cached && nowMs - cached.at < CACHE_MS) return cached;
     let p = this.inflight.get(month);
     if (!p) {
       p = this.load(month, nowMs).finally(() => this.inflight.delete(month));
       this.inflight.set(month, p);
     }
-    const report = await p;
-    this.cache.set(month, { at: nowMs, report });
+    const figures = await p;
+    this.cache.set(month, { at: nowMs, ...figures });
     if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value!);
-    return report;
+    return figures;
   }
 
-  private async load(month: string, nowMs: number): Promise<MonthlyReport> {
-    const { rows } = await this.pool.query<{ figures: MonthlyReport }>('SELECT figures FROM report WHERE month = $1', [month]);
-    if (rows[0]) return rows[0].figures;
+  private async load(month: string, nowMs: number): Promise<Figures> {
+    const { rows } = await this.pool.query<{ figures: MonthlyReport; generated_at?: Date }>('SELECT figures, generated_at FROM report WHERE month = $1', [month]);
+    if (rows[0]) return { report: rows[0].figures, version: archivedVersion(rows[0].generated_at, nowMs) };
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
+    let version = `computed ${nowMs}`;
     if (this.archivable(month, nowMs) && report.has_data) {
-      await this.pool.query('INSERT INTO report (month, figures) VALUES ($1, $2) ON CONFLICT (month) DO NOTHING', [month, report]);
+      const r = await this.pool.query<{ generated_at?: Date }>(
+        'INSERT INTO report (month, figures) VALUES ($1, $2) ON CONFLICT (month) DO NOTHING RETURNING generated_at',
+        [month, report],
+      );
+      if (r.rows[0]) version = archivedVersion(r.rows[0].generated_at, nowMs);
       this.log.info({ month }, 'monthly report archived');
     }
-    return report;
+    return { report, version };
   }
 
   /**
@@ -93,35 +134,68 @@ export class ReportService {
   /** Recomputes a month's figures (an admin, after late data or a rule change) and archives them if the month is over. */
   async regenerate(month: string, by: string, nowMs = Date.now()): Promise<MonthlyReport> {
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
+    let version = `computed ${nowMs}`;
     // Within the day after the month, late data is still coming: recomputed, but not archived yet.
     if (this.archivable(month, nowMs) && report.has_data) {
-      await this.pool.query(
+      const r = await this.pool.query<{ generated_at?: Date }>(
         `INSERT INTO report (month, figures, generated_by) VALUES ($1, $2, $3)
-         ON CONFLICT (month) DO UPDATE SET figures = EXCLUDED.figures, generated_at = now(), generated_by = EXCLUDED.generated_by`,
+         ON CONFLICT (month) DO UPDATE SET figures = EXCLUDED.figures, generated_at = now(), generated_by = EXCLUDED.generated_by
+         RETURNING generated_at`,
         [month, report, by],
       );
+      if (r.rows[0]) version = archivedVersion(r.rows[0].generated_at, nowMs);
     }
-    this.cache.set(month, { at: nowMs, report });
+    this.cache.set(month, { at: nowMs, report, version });
+    this.documents.deletePrefix(`${month}|`);
     this.log.info({ month, by }, 'monthly report regenerated');
     return report;
   }
 
-  async render(month: string, format: ReportFormat, lang: Lang): Promise<RenderedReport> {
-    const report = await this.figures(month);
+  /**
+   * The month's report in one format, for user `userId`. Documents are rendered by the
+   * renderer (worker threads), at most RENDERS_PER_USER at a time per user, and kept in a
+   * cache keyed by the figures' version; identical renderings in flight are shared.
+   */
+  async render(month: string, format: ReportFormat, lang: Lang, userId: number): Promise<RenderedReport> {
+    const { report, version } = await this.current(month);
     const filename = `tidewatch-report-${month}-${lang}.${format}`;
     if (format === 'json') return { body: JSON.stringify(report), contentType: 'application/json; charset=utf-8', filename };
-    const doc = reportDocument(report, lang, this.district);
-    switch (format) {
-      case 'html':
-        return { body: renderHtml(doc), contentType: 'text/html; charset=utf-8', filename };
-      case 'csv':
-        return { body: renderCsv(doc), contentType: 'text/csv; charset=utf-8', filename };
-      case 'xlsx':
-        return { body: await renderXlsx(doc), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename };
-      case 'pdf':
-        if (!this.font) throw new NoReportFontError('no font with Chinese glyphs for PDF reports: install fonts-noto-cjk or set REPORT_FONT');
-        return { body: await renderPdf(doc, this.font), contentType: 'application/pdf', filename };
+    if (format === 'pdf' && !this.font) throw new NoReportFontError('no font with Chinese glyphs for PDF reports: install fonts-noto-cjk or set REPORT_FONT');
+    const contentType = CONTENT_TYPES[format];
+    const key = `${month}|${format}|${lang}|${version}`;
+    const cached = this.documents.get(key);
+    if (cached) return { body: cached, contentType, filename, cache: 'hit' };
+    const releaseUser = this.limiter.user(userId);
+    if (isRefusal(releaseUser)) throw new RenderRefusedError(releaseUser);
+    try {
+      return { body: await this.renderOnce(key, report, format, lang), contentType, filename, cache: 'miss' };
+    } finally {
+      releaseUser();
     }
+  }
+
+  /** Stops the render workers (the hub is stopping). */
+  async close(): Promise<void> {
+    await this.renderer.close();
+  }
+
+  private renderOnce(key: string, report: MonthlyReport, format: DocumentFormat, lang: Lang): Promise<Buffer> {
+    const shared = this.rendering.get(key);
+    if (shared) return shared;
+    const release = this.limiter.render();
+    if (isRefusal(release)) throw new RenderRefusedError(release);
+    const p = this.renderer
+      .render({ report, format, lang, district: this.district, font: this.font })
+      .then((body) => {
+        this.documents.set(key, body);
+        return body;
+      })
+      .finally(() => {
+        release();
+        this.rendering.delete(key);
+      });
+    this.rendering.set(key, p);
+    return p;
   }
 
   private archivable(month: string, nowMs: number): boolean {
@@ -132,4 +206,16 @@ export class ReportService {
     const days = daysOfMonth(month);
     return dayStartMs(addDays(days[days.length - 1]!, 1), this.tz);
   }
+}
+
+const CONTENT_TYPES: Record<DocumentFormat, string> = {
+  html: 'text/html; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+};
+
+/** An archived report is identified by when it was generated (a regeneration, on any hub, changes it). */
+function archivedVersion(generatedAt: Date | undefined, nowMs: number): string {
+  return generatedAt ? `archived ${new Date(generatedAt).toISOString()}` : `computed ${nowMs}`;
 }

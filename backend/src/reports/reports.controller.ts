@@ -1,12 +1,12 @@
+import { BadRequestException, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, NotFoundException, Param, Post, Query, Req, Res, ServiceUnavailableException, StreamableFile } from '@nestjs/common';
 import { Audited } from '../audit/audited.js';
-import { BadRequestException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res, ServiceUnavailableException, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
 import type { MonthlyReport } from './monthly-report.js';
-import { NoReportFontError, REPORT_FORMATS, ReportService } from './report.service.js';
+import { NoReportFontError, RenderRefusedError, REPORT_FORMATS, ReportService } from './report.service.js';
 
 /** A month YYYY-MM from 2000 on (no monitoring data can be older). */
 const monthParam = z.string().regex(/^(2\d{3})-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
@@ -27,11 +27,12 @@ export class ReportsController {
   async get(
     @Param('month', { schema: monthParam }) month: string,
     @Query({ schema: reportQuery }) q: z.infer<typeof reportQuery>,
+    @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | string> {
     if (!this.reports.hasBegun(month)) throw new NotFoundException(`${month} has not begun`);
     try {
-      const r = await this.reports.render(month, q.format, q.lang);
+      const r = await this.reports.render(month, q.format, q.lang, req.user!.id);
       const disposition = `${q.format === 'json' || q.format === 'html' ? 'inline' : 'attachment'}; filename="${r.filename}"`;
       if (typeof r.body === 'string' && q.format === 'json') {
         res.setHeader('Content-Type', r.contentType);
@@ -39,11 +40,17 @@ export class ReportsController {
         return r.body;
       }
       // The page needs no script and loads nothing: say so, in case anything ever slipped past the escaping.
+      if (r.cache) res.setHeader('X-Report-Cache', r.cache);
       if (q.format === 'html') res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
       // Nest would send any other object as JSON: binary and text documents go as files.
       return new StreamableFile(Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body, 'utf8'), { type: r.contentType, disposition });
     } catch (err) {
       if (err instanceof NoReportFontError) throw new ServiceUnavailableException(err.message);
+      if (err instanceof RenderRefusedError) {
+        res.setHeader('Retry-After', String(err.refusal.retryAfterS));
+        const status = err.refusal.reason === 'user' ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
+        throw new HttpException({ statusCode: status, message: err.message, error: err.refusal.reason === 'user' ? 'Too Many Requests' : 'Service Unavailable' }, status);
+      }
       throw err;
     }
   }
