@@ -17,6 +17,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production
+# In a container the listeners must take connections from outside it (the default is loopback).
+ENV HOST=0.0.0.0 MQTT_HOST=0.0.0.0
 # Chinese glyphs for the PDF monthly reports.
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
