@@ -41,6 +41,8 @@ export const configSchema = z.object({
   /** Messages received but not yet committed; past this the hub stops reading from the broker. */
   INGEST_INFLIGHT_MAX: z.coerce.number().int().min(1).max(65535).default(2000),
   LIVE_SITE_INTERVAL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
+  /** Packets queued for a live client that does not read before it is disconnected. */
+  LIVE_MAX_QUEUED: z.coerce.number().int().min(10).max(100_000).default(2000),
   DEAD_LETTER_PAYLOAD_MAX: z.coerce.number().int().min(64).max(65536).default(4096),
   /** An unacknowledged critical alert is announced again every N minutes… */
   ALERT_REANNOUNCE_MIN: z.coerce.number().min(0.05).max(1440).default(5),

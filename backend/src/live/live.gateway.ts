@@ -22,8 +22,6 @@ const siteRoom = (id: string): string => `site:${id}`;
 const userRoom = (id: number): string => `user:${id}`;
 const sessionRoom = (id: number): string => `session:${id}`;
 const SUBSCRIBES_PER_WINDOW = 5;
-/** Packets queued for one client that does not read; past this it is dropped (it reconnects and gets a fresh snapshot). */
-const MAX_QUEUED_PACKETS = 2000;
 const SLOW_CHECK_MS = 1000;
 const SUBSCRIBE_WINDOW_MS = 10_000;
 
@@ -41,6 +39,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private unsubscribeAlerts: (() => void) | null = null;
   private unsubscribeRevoked: (() => void) | null = null;
   private slowCheck: NodeJS.Timeout | null = null;
+  /** Packets queued for one client that does not read; past this it is dropped (it reconnects and gets a fresh snapshot). */
+  private readonly maxQueued: number;
 
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
@@ -54,6 +54,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(AlertEngine) private readonly alerts: AlertEngine,
   ) {
     this.coalescer = new Coalescer(config.LIVE_SITE_INTERVAL_MS, (key) => this.pushSite(key));
+    this.maxQueued = config.LIVE_MAX_QUEUED;
   }
 
   afterInit(ns: Namespace): void {
@@ -149,7 +150,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private dropSlowConsumers(): void {
     for (const socket of this.server.sockets.values()) {
       const queued = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
-      if (queued > MAX_QUEUED_PACKETS) {
+      if (queued > this.maxQueued) {
         this.log.warn({ queued, user: (socket.data.user as AuthUser | undefined)?.username }, 'live client not reading: disconnected');
         this.metrics.liveSlowDropped.inc();
         socket.disconnect(true);
