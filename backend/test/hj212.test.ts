@@ -11,10 +11,27 @@ beforeAll(async () => {
 });
 
 const MN = '010000A8900016F000169DC0'; // wwtp-hekou in the seed
+const PW = '123456'; // its hj212_pw in the seed
 
-/** Sends frames over one TCP connection; collects what the hub answers. */
-async function exchange(frames: Buffer[], waitMs = 1500): Promise<string[]> {
-  const socket = net.connect(ctx.t.hj212Port, '127.0.0.1');
+type Letter = { reason: string; topic: string; detail: string | null; payload: string | null };
+
+/** The HJ 212 dead letters from one source address, newest first. */
+async function lettersFrom(address: string): Promise<Letter[]> {
+  const all = (await api<Letter[]>(ctx.t, admin, '/api/dead-letters?limit=1000')).body;
+  return all.filter((l) => l.topic === `hj212/${address}` || l.topic.startsWith(`hj212/${address}:`));
+}
+
+/** A local time `minutesAgo` back in district time, as the monitor keeps it: `YYYYMMDDhhmmss`. */
+function dataTimeAgo(minutesAgo: number): string {
+  return new Date(Date.now() - minutesAgo * 60_000 + 8 * 3_600_000).toISOString().slice(0, 19).replace(/[-T:]/g, '');
+}
+
+/**
+ * Sends frames over one TCP connection; collects what the hub answers. `from` is the local
+ * address to send from (any 127.x.y.z reaches the hub), so tests can stand for different peers.
+ */
+async function exchange(frames: Buffer[], waitMs = 1500, from = '127.0.0.1'): Promise<string[]> {
+  const socket = net.connect({ port: ctx.t.hj212Port, host: '127.0.0.1', localAddress: from });
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   let buf = Buffer.alloc(0);
   const answers: string[] = [];
@@ -35,9 +52,9 @@ describe('HJ 212 listener', () => {
   it('stores a monitor’s real-time data, keeps flagged values apart and acknowledges after storing', async () => {
     const local = new Date(Date.now() - 10 * 60_000 + 8 * 3_600_000).toISOString(); // district time, as the monitor keeps it
     const dataTime = local.slice(0, 19).replace(/[-T:]/g, '');
-    const data = `QN=${dataTime}000;ST=32;CN=2011;PW=123456;MN=${MN};Flag=5;CP=&&DataTime=${dataTime};w01018-Rtd=24.6,w01018-Flag=N;w21003-Rtd=0.9,w21003-Flag=N;w00000-Rtd=700,w00000-Flag=N;w21011-Rtd=0.31,w21011-Flag=C&&`;
+    const data = `QN=${dataTime}000;ST=32;CN=2011;PW=${PW};MN=${MN};Flag=5;CP=&&DataTime=${dataTime};w01018-Rtd=24.6,w01018-Flag=N;w21003-Rtd=0.9,w21003-Flag=N;w00000-Rtd=700,w00000-Flag=N;w21011-Rtd=0.31,w21011-Flag=C&&`;
     const answers = await exchange([buildFrame(data)]);
-    expect(answers).toEqual([`QN=${dataTime}000;ST=91;CN=9014;PW=123456;MN=${MN};Flag=4;CP=&&&&`]);
+    expect(answers).toEqual([`QN=${dataTime}000;ST=91;CN=9014;PW=${PW};MN=${MN};Flag=4;CP=&&&&`]);
     const site = (await api<{ latest: Record<string, { value: number; t: string }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body;
     expect(site.latest.cod_mgl?.value).toBe(24.6);
     expect(site.latest.nh3n_mgl?.value).toBe(0.9);
@@ -51,9 +68,9 @@ describe('HJ 212 listener', () => {
   });
 
   it('files broken frames and unknown monitors as dead letters and keeps the connection serving', async () => {
-    const good = buildFrame(`QN=1;ST=32;CN=2011;PW=1;MN=${MN};Flag=4;CP=&&DataTime=20261127100000;w01001-Rtd=7.1,w01001-Flag=N&&`);
+    const good = buildFrame(`QN=1;ST=32;CN=2011;PW=${PW};MN=${MN};Flag=4;CP=&&DataTime=20261127100000;w01001-Rtd=7.1,w01001-Flag=N&&`);
     const badCrc = Buffer.from(good.toString().replace(/[0-9A-F]{4}\r\n$/, '0000\r\n'));
-    const unknown = buildFrame('QN=2;ST=32;CN=2011;PW=1;MN=NOBODY;Flag=4;CP=&&DataTime=20261127100000;w01001-Rtd=7&&');
+    const unknown = buildFrame(`QN=2;ST=32;CN=2011;PW=${PW};MN=NOBODY;Flag=4;CP=&&DataTime=20261127100000;w01001-Rtd=7&&`);
     await exchange([Buffer.from('garbage'), badCrc, unknown, good]);
     let letters: { reason: string; topic: string }[] = [];
     await waitFor(async () => {
@@ -66,7 +83,7 @@ describe('HJ 212 listener', () => {
   it('joins a message split over several packets, stores it whole and acknowledges each part; refuses parts that disagree', async () => {
     const local = new Date(Date.now() - 5 * 60_000 + 8 * 3_600_000).toISOString();
     const dataTime = local.slice(0, 19).replace(/[-T:]/g, '');
-    const head = (pno: number, pnum = 2, qn = `${dataTime}123`) => `QN=${qn};ST=32;CN=2011;PW=123456;MN=${MN};Flag=7;PNUM=${pnum};PNO=${pno};CP=&&DataTime=${dataTime};`;
+    const head = (pno: number, pnum = 2, qn = `${dataTime}123`) => `QN=${qn};ST=32;CN=2011;PW=${PW};MN=${MN};Flag=7;PNUM=${pnum};PNO=${pno};CP=&&DataTime=${dataTime};`;
     const answers = await exchange([
       buildFrame(`${head(2)}w01012-Rtd=6.5,w01012-Flag=N&&`),
       buildFrame(`${head(1)}w21001-Rtd=9.8,w21001-Flag=N;w01010-Rtd=17.5,w01010-Flag=N&&`),
@@ -74,7 +91,7 @@ describe('HJ 212 listener', () => {
       buildFrame(`${head(1, 2, 'X1')}w21001-Rtd=1,w21001-Flag=N&&`),
       buildFrame(`${head(2, 3, 'X1')}w21001-Rtd=1,w21001-Flag=N&&`),
     ]);
-    const ack = `QN=${dataTime}123;ST=91;CN=9014;PW=123456;MN=${MN};Flag=4;CP=&&&&`;
+    const ack = `QN=${dataTime}123;ST=91;CN=9014;PW=${PW};MN=${MN};Flag=4;CP=&&&&`;
     expect(answers).toEqual([ack, ack]);
     const site = (await api<{ latest: Record<string, { value: number; t: string }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body;
     expect(site.latest.tn_mgl?.value).toBe(9.8);
@@ -87,5 +104,36 @@ describe('HJ 212 listener', () => {
       return letters.some((l) => l.detail?.includes('disagree on PNUM'));
     }, 10_000, 'the disagreeing split message as a dead letter');
     expect(letters.find((l) => l.detail?.includes('disagree on PNUM'))).toMatchObject({ reason: 'bad_frame' });
+  });
+
+  it('refuses a packet whose PW is not the plant’s hj212_pw: no reading, no acknowledgement, a not_authorized dead letter', async () => {
+    const dataTime = dataTimeAgo(3);
+    const frame = (pw: string) => buildFrame(`QN=${dataTime}777;ST=32;CN=2011;PW=${pw};MN=${MN};Flag=5;CP=&&DataTime=${dataTime};w21001-Rtd=77.7,w21001-Flag=N&&`);
+    expect(await exchange([frame('654321')], 1500, '127.0.0.11')).toEqual([]);
+    await waitFor(async () => (await lettersFrom('127.0.0.11')).length > 0, 10_000, 'the refused packet as a dead letter');
+    expect(await lettersFrom('127.0.0.11')).toMatchObject([{ reason: 'not_authorized', detail: 'PW does not match the hj212_pw of site wwtp-hekou' }]);
+    await withDb(ctx.t, async (c) => {
+      expect((await c.query(`SELECT 1 FROM reading WHERE value = 77.7`)).rowCount).toBe(0);
+    });
+    // The same packet with the right PW is stored and acknowledged.
+    expect(await exchange([frame(PW)], 1500, '127.0.0.11')).toHaveLength(1);
+    await withDb(ctx.t, async (c) => {
+      expect((await c.query(`SELECT 1 FROM reading WHERE value = 77.7`)).rowCount).toBe(1);
+    });
+  });
+
+  it('refuses every packet for a plant that has no hj212_pw', async () => {
+    const created = await api(ctx.t, admin, '/api/sites', {
+      method: 'POST',
+      body: JSON.stringify({ id: 'wwtp-nopw', kind: 'wwtp', name_zh: '无口令厂', name_en: 'No-password plant', lat: 38.85, lon: 121.52, params: { hj212_mn: 'NOPW0001' } }),
+    });
+    expect(created.status).toBe(201);
+    const dataTime = dataTimeAgo(3);
+    const frame = buildFrame(`QN=${dataTime}001;ST=32;CN=2011;PW=;MN=NOPW0001;Flag=5;CP=&&DataTime=${dataTime};w01001-Rtd=7.3,w01001-Flag=N&&`);
+    expect(await exchange([frame], 1500, '127.0.0.12')).toEqual([]);
+    await waitFor(async () => (await lettersFrom('127.0.0.12')).length > 0, 10_000, 'the refused packet as a dead letter');
+    expect(await lettersFrom('127.0.0.12')).toMatchObject([{ reason: 'not_authorized', detail: expect.stringMatching(/^no hj212_pw set for site wwtp-nopw/) }]);
+    const site = (await api<{ latest: Record<string, unknown> }>(ctx.t, admin, '/api/sites/wwtp-nopw')).body;
+    expect(site.latest).toEqual({});
   });
 });

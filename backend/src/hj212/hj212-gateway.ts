@@ -1,12 +1,13 @@
 import net from 'node:net';
-import { metricFor, siteTopic } from '@tidewatch/contracts';
+import { metricFor, siteTopic, type RejectReason } from '@tidewatch/contracts';
 import type pg from 'pg';
 import { tzOffsetMs } from '../common/district-time.js';
 import { describeListenError } from '../common/net.js';
 import type { Config } from '../config/config.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import type { Logger } from '../logging/logger.js';
-import type { SiteRegistry } from '../sites/site-registry.js';
+import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
+import { accessRefusal } from './access.js';
 import { ackFrame, MAX_DATA_BYTES, parsePacket, takeFrame, type Packet } from './frame.js';
 import { convertPacket } from './mapping.js';
 import { isSplit, PART_WAIT_MS, SplitPackets } from './split-packets.js';
@@ -20,7 +21,8 @@ const IDLE_MS = 10 * 60_000;
 
 /**
  * The HJ 212-2017 TCP listener for wastewater online monitors: frames are checked (length,
- * CRC), the monitor is found by its MN (site parameter `hj212_mn`), values flagged N go through
+ * CRC), the monitor is found by its MN (site parameter `hj212_mn`) and must send that plant's
+ * access password as PW (site parameter `hj212_pw`), values flagged N go through
  * the ordinary ingest path as the site's telemetry, other flags are kept apart, and a packet
  * that asks for it (Flag bit 0) gets its CN=9014 acknowledgement only after its data committed.
  */
@@ -106,7 +108,15 @@ export class Hj212Gateway {
           this.fileReject(peer, raw, r.reason);
           continue;
         }
-        this.handle(socket, peer, raw, r.data, splits).catch((err: unknown) => {
+        const packet = parsePacket(r.data);
+        if (typeof packet === 'string') {
+          this.fileReject(peer, raw, packet);
+          continue;
+        }
+        if (packet.cn === '9014' || packet.cn === '9011' || packet.cn === '9012') continue; // answers, not data
+        const site = this.authorize(peer, raw, packet);
+        if (!site) continue;
+        this.handle(socket, peer, raw, packet, site, splits).catch((err: unknown) => {
           // Nothing a monitor sends may stop the hub: log it, and it is not acknowledged.
           this.log.error({ err: String(err), peer }, 'HJ 212 frame could not be handled');
         });
@@ -115,26 +125,36 @@ export class Hj212Gateway {
   }
 
   /** Files a dead letter in the background; a failure to file it is logged, never thrown. */
-  private fileReject(peer: string, raw: Buffer, reason: string): void {
-    this.ingest.reject(peer, raw, 'bad_frame', reason).catch((err: unknown) => this.log.error({ err: String(err), peer }, 'HJ 212 dead letter not stored'));
+  private fileReject(peer: string, raw: Buffer, detail: string, reason: RejectReason = 'bad_frame'): void {
+    this.ingest.reject(peer, raw, reason, detail).catch((err: unknown) => this.log.error({ err: String(err), peer }, 'HJ 212 dead letter not stored'));
   }
 
-  private async handle(socket: net.Socket, peer: string, raw: Buffer, data: string, splits: SplitPackets): Promise<void> {
-    const packet = parsePacket(data);
-    if (typeof packet === 'string') return this.ingest.reject(peer, raw, 'bad_frame', packet);
-    if (packet.cn === '9014' || packet.cn === '9011' || packet.cn === '9012') return; // answers, not data
-    if (!isSplit(packet)) return this.store(socket, peer, raw, packet, [packet]);
+  /** The plant a packet's MN names, when its PW opens it; otherwise the packet is filed as a dead letter. */
+  private authorize(peer: string, raw: Buffer, packet: Packet): SiteMeta | null {
+    const site = this.registry.all().find((s) => s.kind === 'wwtp' && s.params.hj212_mn === packet.mn);
+    if (!site) {
+      this.fileReject(peer, raw, `no plant with MN ${packet.mn ?? '(none)'}`, 'unknown_site');
+      return null;
+    }
+    const refusal = accessRefusal(site.id, site.params, packet.pw);
+    if (refusal) {
+      this.fileReject(peer, raw, refusal, 'not_authorized');
+      return null;
+    }
+    return site;
+  }
+
+  private async handle(socket: net.Socket, peer: string, raw: Buffer, packet: Packet, site: SiteMeta, splits: SplitPackets): Promise<void> {
+    if (!isSplit(packet)) return this.store(socket, peer, raw, site, packet, [packet]);
     const joined = splits.add(packet, Date.now());
-    if (joined.state === 'refused') return this.ingest.reject(peer, raw, 'bad_frame', joined.reason);
-    if (joined.state === 'complete') return this.store(socket, peer, raw, joined.packet, joined.parts);
+    if (joined.state === 'refused') return this.fileReject(peer, raw, joined.reason);
+    if (joined.state === 'complete') return this.store(socket, peer, raw, site, joined.packet, joined.parts);
   }
 
   /** Stores one whole message; then acknowledges each of its packets that asked for it. */
-  private async store(socket: net.Socket, peer: string, raw: Buffer, packet: Packet, packets: Packet[]): Promise<void> {
-    const site = this.registry.all().find((s) => s.kind === 'wwtp' && s.params.hj212_mn === packet.mn);
-    if (!site) return this.ingest.reject(peer, raw, 'unknown_site', `no plant with MN ${packet.mn ?? '(none)'}`);
+  private async store(socket: net.Socket, peer: string, raw: Buffer, site: SiteMeta, packet: Packet, packets: Packet[]): Promise<void> {
     const converted = convertPacket(packet, tzOffsetMs(Date.now(), this.config.TZ_DISTRICT) / 60_000);
-    if (typeof converted === 'string') return this.ingest.reject(peer, raw, 'bad_frame', converted);
+    if (typeof converted === 'string') return this.fileReject(peer, raw, converted);
     try {
       if (converted.flagged.length > 0) await this.storeFlagged(site.key, converted.ts, converted.flagged);
       if (Object.keys(converted.values).length > 0) {
