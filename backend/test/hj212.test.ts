@@ -1,4 +1,6 @@
 import net from 'node:net';
+import type { SiteSnapshot } from '@tidewatch/contracts';
+import { io } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, takeFrame } from '../src/hj212/frame.js';
 import { api, login, waitFor, withDb } from '../src/dev/hub-process.js';
@@ -135,5 +137,32 @@ describe('HJ 212 listener', () => {
     expect(await lettersFrom('127.0.0.12')).toMatchObject([{ reason: 'not_authorized', detail: expect.stringMatching(/^no hj212_pw set for site wwtp-nopw/) }]);
     const site = (await api<{ latest: Record<string, unknown> }>(ctx.t, admin, '/api/sites/wwtp-nopw')).body;
     expect(site.latest).toEqual({});
+  });
+
+  it('shows a plant’s MN and PW to admins only: not in the site list, the site, or the live feed of viewers and operators', async () => {
+    type Site = { id: string; params: Record<string, unknown> };
+    for (const role of ['viewer', 'operator'] as const) {
+      await api(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: `hj212-${role}`, password: `${role}-password-1`, role }) });
+      const token = await login(ctx.t, `hj212-${role}`, `${role}-password-1`);
+      const list = (await api<Site[]>(ctx.t, token, '/api/sites')).body;
+      const one = (await api<Site>(ctx.t, token, '/api/sites/wwtp-hekou')).body;
+      for (const params of [list.find((s) => s.id === 'wwtp-hekou')!.params, one.params]) {
+        expect(params).toMatchObject({ standard: 'GB18918-1A' });
+        expect(Object.keys(params).filter((k) => k.startsWith('hj212'))).toEqual([]);
+      }
+    }
+    const mine = (await api<Site>(ctx.t, admin, '/api/sites/wwtp-hekou')).body;
+    expect(mine.params).toMatchObject({ hj212_mn: MN, hj212_pw: PW });
+    const listed = (await api<Site[]>(ctx.t, admin, '/api/sites')).body.find((s) => s.id === 'wwtp-hekou')!;
+    expect(listed.params).toMatchObject({ hj212_mn: MN, hj212_pw: PW });
+
+    const s = io(`${ctx.t.httpUrl}/live`, { auth: { token: await login(ctx.t, 'hj212-viewer', 'viewer-password-1') }, transports: ['websocket'], reconnection: false });
+    try {
+      const snap = await new Promise<SiteSnapshot>((resolve) => s.on('site', (x: SiteSnapshot) => x.id === 'wwtp-hekou' && resolve(x)));
+      expect(snap.params).toMatchObject({ standard: 'GB18918-1A' });
+      expect(Object.keys(snap.params ?? {}).filter((k) => k.startsWith('hj212'))).toEqual([]);
+    } finally {
+      s.close();
+    }
   });
 });
