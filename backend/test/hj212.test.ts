@@ -6,7 +6,9 @@ import { buildFrame, takeFrame } from '../src/hj212/frame.js';
 import { api, login, waitFor, withDb } from '../src/dev/hub-process.js';
 import { useHub } from './use-hub.js';
 
-const ctx = useHub();
+const HANDSHAKE_MS = 3000;
+const WINDOW_MS = 5000;
+const ctx = useHub({ HJ212_HANDSHAKE_MS: String(HANDSHAKE_MS), HJ212_REJECT_WINDOW_MS: String(WINDOW_MS) });
 let admin: string;
 beforeAll(async () => {
   admin = await login(ctx.t);
@@ -50,6 +52,58 @@ async function exchange(frames: Buffer[], waitMs = 1500, from = '127.0.0.1'): Pr
   return answers;
 }
 
+/** One monitor's connection, kept open: what it was answered and when the hub closed it. */
+class Peer {
+  readonly answers: string[] = [];
+  closedAfterMs: number | null = null;
+  readonly closed: Promise<void>;
+  private buf = Buffer.alloc(0);
+
+  private constructor(readonly socket: net.Socket) {
+    const opened = Date.now();
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    void this.closed.then(() => (this.closedAfterMs = Date.now() - opened));
+    socket.on('error', () => undefined);
+    socket.on('data', (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      for (let r = takeFrame(this.buf); r.ok !== null; r = takeFrame(this.buf)) {
+        this.buf = this.buf.subarray(r.consumed);
+        if (r.ok) this.answers.push(r.data);
+      }
+    });
+  }
+
+  static async open(from: string): Promise<Peer> {
+    const socket = net.connect({ port: ctx.t.hj212Port, host: '127.0.0.1', localAddress: from });
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    return new Peer(socket);
+  }
+
+  /** Sends a frame and waits for its acknowledgement. */
+  async ask(frame: Buffer, what: string): Promise<void> {
+    const had = this.answers.length;
+    this.socket.write(frame);
+    await waitFor(async () => this.answers.length > had, 5000, what);
+  }
+
+  /** Whether the hub closes the connection within `ms`. */
+  async closesWithin(ms: number): Promise<boolean> {
+    return Promise.race([this.closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+  }
+}
+
+/** A real-time pH packet for wwtp-hekou that asks to be acknowledged. */
+function phFrame(ph: number, pw = PW): Buffer {
+  const dataTime = dataTimeAgo(2);
+  return buildFrame(`QN=${dataTime}${String(Math.round(ph * 100)).padStart(3, '0')};ST=32;CN=2011;PW=${pw};MN=${MN};Flag=5;CP=&&DataTime=${dataTime};w01001-Rtd=${ph},w01001-Flag=N&&`);
+}
+
+async function droppedCount(why: string): Promise<number> {
+  const text = await (await fetch(`${ctx.t.httpUrl}/metrics`)).text();
+  const m = new RegExp(`^tidewatch_hj212_connections_dropped_total\\{why="${why}"\\} (\\d+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
 describe('HJ 212 listener', () => {
   it('stores a monitor’s real-time data, keeps flagged values apart and acknowledges after storing', async () => {
     const local = new Date(Date.now() - 10 * 60_000 + 8 * 3_600_000).toISOString(); // district time, as the monitor keeps it
@@ -69,19 +123,69 @@ describe('HJ 212 listener', () => {
     });
   });
 
-  it('files broken frames and unknown monitors as dead letters and keeps the connection serving', async () => {
+  it('files one dead letter per address per window for broken frames and unknown monitors, sums up the rest, and keeps the connection serving', async () => {
     const good = buildFrame(`QN=1;ST=32;CN=2011;PW=${PW};MN=${MN};Flag=4;CP=&&DataTime=20261127100000;w01001-Rtd=7.1,w01001-Flag=N&&`);
     const badCrc = Buffer.from(good.toString().replace(/[0-9A-F]{4}\r\n$/, '0000\r\n'));
     const unknown = buildFrame(`QN=2;ST=32;CN=2011;PW=${PW};MN=NOBODY;Flag=4;CP=&&DataTime=20261127100000;w01001-Rtd=7&&`);
-    await exchange([Buffer.from('garbage'), badCrc, unknown, good]);
-    let letters: { reason: string; topic: string }[] = [];
-    await waitFor(async () => {
-      letters = (await api<typeof letters>(ctx.t, admin, '/api/dead-letters')).body;
-      return letters.filter((l) => l.topic.startsWith('hj212/')).length >= 3;
-    }, 10_000, 'HJ 212 dead letters');
-    expect(letters.filter((l) => l.topic.startsWith('hj212/')).map((l) => l.reason).sort()).toEqual(['bad_frame', 'bad_frame', 'unknown_site']);
+    await exchange([Buffer.from('garbage'), badCrc, unknown, ...Array.from({ length: 10 }, () => badCrc), good], 1000, '127.0.0.13');
     await waitFor(async () => (await api<{ latest: Record<string, { value: number }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body.latest.ph?.value === 7.1, 10_000, 'the good frame stored');
+    expect(await lettersFrom('127.0.0.13')).toMatchObject([{ reason: 'bad_frame', detail: 'no frame header', payload: 'garbage' }]);
+    await waitFor(async () => (await lettersFrom('127.0.0.13')).length === 2, 10_000, 'the summary dead letter');
+    const [summary] = await lettersFrom('127.0.0.13');
+    expect(summary).toMatchObject({
+      topic: 'hj212/127.0.0.13',
+      reason: 'bad_frame',
+      detail: `12 more bad frames in the last ${WINDOW_MS / 1000} s (bad_frame 11, unknown_site 1); the last: CRC 0000 does not match ${good.toString().slice(-6, -2)}`,
+    });
+    // A quiet window closes: the next broken frame is filed at once, on a new connection too.
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 1500));
+    await exchange([unknown], 500, '127.0.0.13');
+    await waitFor(async () => (await lettersFrom('127.0.0.13')).length === 3, 10_000, 'the next dead letter');
+    expect((await lettersFrom('127.0.0.13'))[0]).toMatchObject({ reason: 'unknown_site', detail: 'no plant with MN NOBODY' });
   });
+
+  it('gives one address at most 8 connections: the 9th is closed at once while a monitor on an earlier one keeps working', async () => {
+    const before = await droppedCount('address_limit');
+    const monitor = await Peer.open('127.0.0.21');
+    await monitor.ask(phFrame(7.21), 'the monitor acknowledged');
+    const idle = await Promise.all(Array.from({ length: 7 }, () => Peer.open('127.0.0.21')));
+    const ninth = await Peer.open('127.0.0.21');
+    expect(await ninth.closesWithin(1000)).toBe(true);
+    expect(ninth.answers).toEqual([]);
+    await monitor.ask(phFrame(7.22), 'the monitor acknowledged after the 9th connection');
+    const other = await Peer.open('127.0.0.22'); // another address is not affected
+    await other.ask(phFrame(7.23), 'a monitor from another address acknowledged');
+    expect(await droppedCount('address_limit')).toBe(before + 1);
+    // Once the silent ones are closed, the address may connect again.
+    expect(await Promise.all(idle.map((p) => p.closesWithin(HANDSHAKE_MS + 3000)))).toEqual(idle.map(() => true));
+    const again = await Peer.open('127.0.0.21');
+    await again.ask(phFrame(7.24), 'a new connection acknowledged');
+    for (const p of [monitor, other, again]) p.socket.destroy();
+  });
+
+  it(`closes a connection that sent no authorized packet within HJ212_HANDSHAKE_MS, however busy; one that did stays`, async () => {
+    const before = await droppedCount('no_valid_frame');
+    const silent = await Peer.open('127.0.0.31');
+    const stranger = await Peer.open('127.0.0.31');
+    const monitor = await Peer.open('127.0.0.31');
+    await monitor.ask(phFrame(7.31), 'the monitor acknowledged');
+    const chatter = setInterval(() => stranger.socket.write(phFrame(7.39, 'guess')), 300);
+    try {
+      expect(await silent.closesWithin(HANDSHAKE_MS - 1000)).toBe(false);
+      await Promise.race([Promise.all([silent.closed, stranger.closed]), new Promise((resolve) => setTimeout(resolve, 4000))]);
+    } finally {
+      clearInterval(chatter);
+    }
+    expect(silent.closedAfterMs).toBeGreaterThanOrEqual(HANDSHAKE_MS - 100);
+    expect(silent.closedAfterMs).toBeLessThan(HANDSHAKE_MS + 3000);
+    expect(stranger.closedAfterMs).toBeLessThan(HANDSHAKE_MS + 3000);
+    expect(stranger.answers).toEqual([]);
+    expect(monitor.closedAfterMs).toBeNull();
+    await monitor.ask(phFrame(7.32), 'the monitor acknowledged after the handshake time');
+    expect(await droppedCount('no_valid_frame')).toBe(before + 2);
+    monitor.socket.destroy();
+  });
+
   it('joins a message split over several packets, stores it whole and acknowledges each part; refuses parts that disagree', async () => {
     const local = new Date(Date.now() - 5 * 60_000 + 8 * 3_600_000).toISOString();
     const dataTime = local.slice(0, 19).replace(/[-T:]/g, '');
