@@ -129,7 +129,7 @@ describe('HJ 212 listener', () => {
     const unknown = buildFrame(`QN=2;ST=32;CN=2011;PW=${PW};MN=NOBODY;Flag=4;CP=&&DataTime=20261127100000;w01001-Rtd=7&&`);
     await exchange([Buffer.from('garbage'), badCrc, unknown, ...Array.from({ length: 10 }, () => badCrc), good], 1000, '127.0.0.13');
     await waitFor(async () => (await api<{ latest: Record<string, { value: number }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body.latest.ph?.value === 7.1, 10_000, 'the good frame stored');
-    expect(await lettersFrom('127.0.0.13')).toMatchObject([{ reason: 'bad_frame', detail: 'no frame header', payload: 'garbage' }]);
+    expect(await lettersFrom('127.0.0.13')).toMatchObject([{ reason: 'bad_frame', detail: expect.stringMatching(/^(no frame header|7 bytes before the frame header)$/), payload: 'garbage' }]);
     await waitFor(async () => (await lettersFrom('127.0.0.13')).length === 2, 10_000, 'the summary dead letter');
     const [summary] = await lettersFrom('127.0.0.13');
     expect(summary).toMatchObject({
@@ -268,5 +268,24 @@ describe('HJ 212 listener', () => {
     } finally {
       s.close();
     }
+  });
+
+  it('stays up and files a dead letter for a packet with a NUL in its MN, its PW or a value name', async () => {
+    const dataTime = dataTimeAgo(2);
+    const cases = [
+      { from: '127.0.0.41', data: `QN=1;ST=32;CN=2011;PW=${PW};MN=0100\u000000A89;Flag=5;CP=&&DataTime=${dataTime};w01001-Rtd=7.4,w01001-Flag=N&&` },
+      { from: '127.0.0.42', data: `QN=2;ST=32;CN=2011;PW=1234\u000056;MN=${MN};Flag=5;CP=&&DataTime=${dataTime};w01001-Rtd=7.4,w01001-Flag=N&&` },
+      { from: '127.0.0.43', data: `QN=3;ST=32;CN=2011;PW=${PW};MN=${MN};Flag=5;CP=&&DataTime=${dataTime};w01\u0000001-Rtd=7.4,w01001-Flag=N&&` },
+    ];
+    for (const c of cases) expect(await exchange([buildFrame(c.data)], 500, c.from)).toEqual([]);
+    for (const c of cases) {
+      await waitFor(async () => (await lettersFrom(c.from)).length > 0, 10_000, `the dead letter from ${c.from}`);
+      const [letter] = await lettersFrom(c.from);
+      expect(letter).toMatchObject({ reason: 'bad_frame', detail: 'data segment holds a NUL character or an unpaired surrogate' });
+      expect(letter!.payload).toContain(`QN=${c.data.slice(3, 4)};`);
+    }
+    expect((await fetch(`${ctx.t.httpUrl}/api/health`)).status).toBe(200);
+    expect(ctx.hub.proc.exitCode).toBeNull();
+    expect((await api<{ latest: Record<string, { value: number }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body.latest.ph?.value).not.toBe(7.4);
   });
 });
