@@ -147,7 +147,7 @@ export class Runtime {
     await alerts.start();
     await this.ensureAdmin(users);
 
-    this.hj212 = new Hj212Gateway(config, pool, this.registry, this.ingest, log);
+    this.hj212 = new Hj212Gateway(config, pool, this.registry, this.ingest, metrics, log);
     if (config.MQTT_URL) this.subscriber = new MqttSubscriber({ ...config, MQTT_URL: config.MQTT_URL }, this.ingest, log);
     else this.broker = new EmbeddedBroker(config, this.ingest, credentials, log);
 

@@ -22,6 +22,10 @@ export const configSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
   HJ212_PORT: port.default(6212),
+  /** An HJ 212 connection that has sent no authorized packet this long after connecting is closed. */
+  HJ212_HANDSHAKE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** One remote address gets at most one HJ 212 dead letter per window; the rest are summed up. */
+  HJ212_REJECT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   SIMULATE: bool.optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Lifetime of an access token; the dashboard renews it with its refresh token. */

@@ -3,6 +3,8 @@
  * data segment + CRC (4 hex digits) + CRLF. Pure functions: parse, check, build.
  */
 
+import { isStorableText } from '@tidewatch/contracts';
+
 export const MAX_DATA_BYTES = 1024;
 
 /** CRC16 of HJ 212 (not Modbus): init 0xFFFF, crc = (crc >> 8) ^ byte, then 8 shifts with 0xA001. */
@@ -71,6 +73,8 @@ export interface Packet {
 
 /** Splits a data segment `QN=…;ST=…;CN=…;PW=…;MN=…;Flag=…;CP=&&…&&` into its fields. */
 export function parsePacket(data: string): Packet | string {
+  // No monitor sends these; refused here, no MN, PW, QN or item name downstream can hold one.
+  if (!isStorableText(data)) return 'data segment holds a NUL character or an unpaired surrogate';
   const cpStart = data.indexOf('CP=&&');
   if (cpStart === -1 || !data.endsWith('&&')) return 'no CP=&&…&& segment';
   const head = new Map<string, string>();

@@ -56,6 +56,7 @@ export function convertPacket(p: Packet, offsetMinutes: number): Converted | str
     if (raw.trim() === '' || !Number.isFinite(value)) return `${key}=${JSON.stringify(raw)} is not a number`;
     const flag = p.cp.get(`${code}-Flag`) ?? 'N';
     const scaled = Math.round(value * map.scale * 1e6) / 1e6;
+    if (!Number.isFinite(scaled)) return `${key}=${JSON.stringify(raw)} is too large`;
     if (flag === 'N') out.values[map.metric] = scaled;
     else out.flagged.push({ metric: map.metric, value: scaled, flag });
   }

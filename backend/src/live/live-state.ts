@@ -2,6 +2,7 @@ import { metricById, type LatestValue, type SiteIndicator, type SiteSnapshot } f
 import type pg from 'pg';
 import type { BatchResult } from '../ingest/batch-writer.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
+import { publicParams } from '../sites/public-params.js';
 import { livenessStatus, statusFromAlerts } from '../sites/site-status.js';
 
 interface SiteLive {
@@ -99,7 +100,8 @@ export class LiveState {
       last_seen: e.lastSeenMs === null ? null : new Date(e.lastSeenMs).toISOString(),
       latest,
       indicator: this.indicatorFor(site, latest),
-      params: site.params,
+      // One snapshot goes to every watcher, whatever their role: admins read the rest over HTTP.
+      params: publicParams(site.params, undefined),
     };
   }
 

@@ -1,6 +1,9 @@
 import { REJECT_REASONS } from '@tidewatch/contracts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+export const HJ212_DROP_REASONS = ['address_limit', 'no_valid_frame', 'idle', 'too_many_frames', 'buffer_overflow'] as const;
+export type Hj212DropReason = (typeof HJ212_DROP_REASONS)[number];
+
 /** The hub's Prometheus metrics (SPEC §3 names), one registry per hub instance. */
 export class HubMetrics {
   readonly registry = new Registry();
@@ -48,6 +51,12 @@ export class HubMetrics {
     help: 'Batch writes retried after a transient database failure',
     registers: [this.registry],
   });
+  readonly hj212Dropped = new Counter({
+    name: 'tidewatch_hj212_connections_dropped_total',
+    help: 'HJ 212 connections refused or closed by the hub, by why',
+    labelNames: ['why'] as const,
+    registers: [this.registry],
+  });
   readonly liveClients = new Gauge({
     name: 'tidewatch_live_clients',
     help: 'Connected socket.io clients on /live',
@@ -68,6 +77,7 @@ export class HubMetrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tidewatch_process_' });
     for (const reason of REJECT_REASONS) this.rejected.inc({ reason }, 0);
+    for (const why of HJ212_DROP_REASONS) this.hj212Dropped.inc({ why }, 0);
     for (const severity of ['critical', 'major', 'minor', 'warning']) this.alertsOpen.set({ severity }, 0);
   }
 }

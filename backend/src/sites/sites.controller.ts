@@ -13,15 +13,18 @@ import {
   Post,
   Put,
   Query,
+  Req,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { metricFor, type SiteKind } from '@tidewatch/contracts';
 import { z } from 'zod';
+import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
 import { kindQuery, queryInt, queryTime, siteCreateSchema, siteIdParam, sitePatchSchema } from '../common/http-schemas.js';
 import { IndicatorService } from '../air/indicators.js';
 import { AlertStore, type AlertRecord } from '../alerts/alert-store.js';
 import { DeviceCredentials } from './device-credentials.js';
+import { publicParams } from './public-params.js';
 import { BUCKET_MS, BUCKETS, MAX_POINTS, SeriesRepository, type SeriesPoint } from './series.repository.js';
 import { SiteRegistry } from './site-registry.js';
 import { SiteExistsError, SitesRepository, type SiteDetail } from './sites.repository.js';
@@ -67,22 +70,25 @@ export class SitesController {
     @Inject(AlertStore) private readonly alerts: AlertStore,
   ) {}
 
-  /** Adds what the standards say of the site now (AQI, water class or effluent compliance). */
-  private withIndicator<T extends SiteDetail>(site: T): T {
+  /**
+   * Adds what the standards say of the site now (AQI, water class or effluent compliance);
+   * keeps the parameters the caller's role may see.
+   */
+  private forCaller<T extends SiteDetail>(site: T, req: AuthedRequest): T {
     const meta = this.registry.lookup(site.id);
-    return { ...site, indicator: meta ? this.indicators.indicatorFor(meta, site.latest) : null };
+    return { ...site, params: publicParams(site.params, req.user?.role), indicator: meta ? this.indicators.indicatorFor(meta, site.latest) : null };
   }
 
   @Get()
-  async list(@Query({ schema: kindQuery }) q: z.infer<typeof kindQuery>): Promise<SiteDetail[]> {
-    return (await this.sites.list(q.kind as SiteKind | undefined)).map((s) => this.withIndicator(s));
+  async list(@Query({ schema: kindQuery }) q: z.infer<typeof kindQuery>, @Req() req: AuthedRequest): Promise<SiteDetail[]> {
+    return (await this.sites.list(q.kind as SiteKind | undefined)).map((s) => this.forCaller(s, req));
   }
 
   @Get(':id')
-  async get(@Param('id', { schema: siteIdParam }) id: string): Promise<SiteDetail & { open_alerts: AlertRecord[] }> {
+  async get(@Param('id', { schema: siteIdParam }) id: string, @Req() req: AuthedRequest): Promise<SiteDetail & { open_alerts: AlertRecord[] }> {
     const site = await this.sites.get(id);
     if (!site) throw new NotFoundException(`no site ${id}`);
-    return { ...this.withIndicator(site), open_alerts: await this.alerts.list({ state: 'open', site: id, limit: 100 }) };
+    return { ...this.forCaller(site, req), open_alerts: await this.alerts.list({ state: 'open', site: id, limit: 100 }) };
   }
 
   @Get(':id/series')
