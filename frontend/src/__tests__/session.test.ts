@@ -112,7 +112,7 @@ describe('login page', () => {
     await w.find('input[name=username]').setValue('duty');
     await w.find('input[name=password]').setValue('wrong');
     await w.find('form').trigger('submit');
-    await vi.waitFor(() => expect(w.find('[role=alert]').text()).toBe('尝试次数过多，账号已暂时锁定，请在 14 分钟 后重试'));
+    await vi.waitFor(() => expect(w.find('[role=alert]').text()).toBe('尝试次数过多，账号已暂时锁定，请在 14 分钟后重试'));
   });
 
   it('says a wrong password is wrong', async () => {

@@ -1,7 +1,7 @@
 /** Interface text, Chinese first (the duty room reads Chinese), English beside it. */
 export const zh = {
   app: { title: '潮汐守望 · 高新区环境与安全监测', short: '潮汐守望' },
-  login: { title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '用户名或密码错误', tooMany: '尝试次数过多，请稍后再试', lockedOut: '尝试次数过多，账号已暂时锁定，请在 {wait} 后重试', sessionEnded: '登录已失效，请重新登录', unreachable: '无法连接监测中心：{message}' },
+  login: { title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '用户名或密码错误', tooMany: '尝试次数过多，请稍后再试', lockedOut: '尝试次数过多，账号已暂时锁定，请在 {wait}后重试', sessionEnded: '登录已失效，请重新登录', unreachable: '无法连接监测中心：{message}' },
   wait: { seconds: '{n} 秒', minutes: '{n} 分钟' },
   nav: { logout: '退出', password: '修改密码', language: 'English', live: '实时连接', offline: '连接中断', reconnecting: '正在重连…' },
   kind: { air: '空气质量', pump_station: '污水泵站', wwtp: '污水处理厂', river: '河流断面', seawater: '近岸海域', gas_point: '燃气安全', fishing_port: '渔港', ebike_charging: '电动车充电棚' },
