@@ -4,7 +4,7 @@ import { siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, login, makeTestEnv, startHub, type Hub, type TestEnv } from '../../backend/src/dev/hub-process.js';
+import { ADMIN_PASSWORD, api, login, makeTestEnv, startHub, type Hub, type TestEnv } from '../../backend/src/dev/hub-process.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url));
@@ -17,7 +17,8 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   t = await makeTestEnv();
-  hub = await startHub(t, { SIMULATE: 'true' });
+  // Several sign-ins from one address within a minute: above the per-address sign-in limit.
+  hub = await startHub(t, { SIMULATE: 'true', LOGIN_RATE_PER_MIN: '100' });
   // The duty room logs in as an operator, who may acknowledge but not manage.
   const admin = await login(t);
   await api(t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-op', password: 'Harbour-watch-2026', role: 'operator', must_change_password: false }) });
@@ -111,19 +112,63 @@ describe('the dashboard in a real browser', () => {
     await page.click('[data-tab=alerts]');
   });
 
-  it('shows management only to admins, who can add a user there', async () => {
+  it('shows management only to admins, who add a user, demote and disable one, and find it in the audit log', async () => {
     expect(await page.locator('.admin-link').count()).toBe(0);
-    const adminPage = await browser.newPage();
+    const adminPage = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     adminPage.on('pageerror', (err) => pageErrors.push(String(err)));
-    await adminPage.addInitScript((tk) => sessionStorage.setItem('tidewatch.token', tk), await login(t));
-    await adminPage.goto(`${t.httpUrl}/admin`);
-    await adminPage.waitForSelector('[data-testid=admin] table tr');
+    await adminPage.goto(`${t.httpUrl}/login`);
+    await adminPage.fill('input[name=username]', 'admin');
+    await adminPage.fill('input[name=password]', ADMIN_PASSWORD);
+    await adminPage.click('button[type=submit]');
+    await adminPage.click('.admin-link');
+    await adminPage.waitForSelector('[data-testid=admin] tr[data-user=duty-op]');
+
+    // A new user who must choose their own password at first sign-in (ticked by default).
+    expect(await adminPage.isChecked('input[name=new-must-change]')).toBe(true);
     await adminPage.fill('input[name=new-username]', 'night-shift');
     await adminPage.fill('input[name=new-password]', 'Night-watch-2026');
     await adminPage.selectOption('select[name=new-role]', 'operator');
-    await adminPage.click('[data-testid=admin] form button[type=submit]');
-    await adminPage.waitForFunction(() => document.querySelector('[data-testid=admin]')?.textContent?.includes('night-shift'), undefined, { timeout: 5000 });
+    await adminPage.click('[data-testid=new-user] button[type=submit]');
+    await adminPage.waitForSelector('tr[data-user=night-shift] .badge.warn', { timeout: 5000 });
+
+    // Demoting the duty operator ends their session at once: their dashboard goes to the login.
+    await adminPage.selectOption('tr[data-user=duty-op] select[name=role]', 'viewer');
+    await adminPage.waitForSelector('[data-testid=users-admin] .done', { timeout: 5000 });
+    await page.waitForSelector('[data-testid=signed-out]', { timeout: 15_000 });
+    expect(await page.textContent('[data-testid=signed-out]')).toBe('登录已失效，请重新登录');
+    await adminPage.click('tr[data-user=duty-op] [data-action=toggle-disabled]');
+    await adminPage.waitForSelector('tr[data-user=duty-op].disabled', { timeout: 5000 });
+
+    await adminPage.selectOption('select[name=audit-action]', 'user.update');
+    await adminPage.click('[data-testid=audit-log] form button[type=submit]');
+    await adminPage.waitForFunction(() => document.querySelectorAll('[data-testid=audit-log] tr[data-action="user.update"]').length === 2, undefined, { timeout: 5000 });
+    const rows = await adminPage.locator('[data-testid=audit-log] tr[data-audit]').allTextContents();
+    expect(rows[0]).toContain('修改用户');
+    expect(rows[0]).toContain('duty-op (id=');
+    expect(rows[0]).toContain('{"disabled":true}');
+    expect(rows[1]).toContain('{"role":"viewer"}');
+    expect(rows.every((r) => r.includes('admin') && r.includes('成功'))).toBe(true);
     await adminPage.close();
+  });
+
+  it('makes a user created with must-change choose a password before reaching the map', async () => {
+    await page.fill('input[name=username]', 'night-shift');
+    await page.fill('input[name=password]', 'Night-watch-2026');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=password-forced]');
+    // Nothing else is reachable meanwhile.
+    await page.goto(`${t.httpUrl}/`);
+    await page.waitForSelector('[data-testid=password-forced]');
+    await page.fill('input[name=current-password]', 'Night-watch-2026');
+    await page.fill('input[name=new-password]', 'night-shift-2026');
+    await page.fill('input[name=confirm-password]', 'night-shift-2026');
+    await page.click('[data-testid=password-view] button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('[role=alert]')?.textContent?.includes('密码不能包含用户名'), undefined, { timeout: 5000 });
+    await page.fill('input[name=new-password]', 'Harbour-watch-2026');
+    await page.fill('input[name=confirm-password]', 'Harbour-watch-2026');
+    await page.click('[data-testid=password-view] button[type=submit]');
+    await page.waitForSelector('[data-testid=site-map]', { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent === '实时连接', undefined, { timeout: 15_000 });
   });
 
   it('raised no page errors', () => {

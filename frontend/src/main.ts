@@ -3,7 +3,7 @@ import { createApp } from 'vue';
 import { configureHttp } from './api/http';
 import App from './App.vue';
 import { createAppI18n, rememberLang, type Lang } from './i18n';
-import { createAppRouter } from './router';
+import { createAppRouter, sendToLoginWhenSignedOut } from './router';
 import { useAuthStore } from './stores/auth';
 
 const app = createApp(App);
@@ -13,12 +13,11 @@ const router = createAppRouter();
 app.use(pinia).use(i18n).use(router);
 
 const auth = useAuthStore(pinia);
-configureHttp(
-  () => auth.token,
-  () => {
-    auth.logout();
-    void router.replace('/login');
-  },
-);
+configureHttp({
+  token: () => auth.token,
+  renew: () => auth.renew(),
+  ended: () => auth.endSession('sessionEnded'),
+});
+sendToLoginWhenSignedOut(router);
 rememberLang(i18n.global.locale.value as Lang);
 app.mount('#app');

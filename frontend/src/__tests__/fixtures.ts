@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import type { Alert } from '../stores/alerts';
 
 /** An alert record as the API sends it. */
@@ -26,3 +27,46 @@ export const alert = (id: number, severity: Alert['severity'], opened: string, s
   escalation_level: 0,
   announced_at: opened,
 });
+
+/** An access token as the hub signs it (the signature is not checked by the page). */
+export function jwt(claims: object): string {
+  const b64 = (o: object): string => btoa(unescape(encodeURIComponent(JSON.stringify(o)))).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return `${b64({ alg: 'HS256' })}.${b64(claims)}.sig`;
+}
+
+/** What sign-in and renewal answer, for a token living `ttlS` seconds from now. */
+export function issued(n: number, opts: { username?: string; role?: string; ttlS?: number; mustChange?: boolean } = {}) {
+  const iat = Math.floor(Date.now() / 1000);
+  const ttl = opts.ttlS ?? 900;
+  return {
+    token: jwt({ sub: '1', sid: '1', username: opts.username ?? 'duty', role: opts.role ?? 'operator', iat, exp: iat + ttl, n }),
+    refresh_token: `refresh-token-number-${n}-xxxxxxxxxxxx`,
+    expires_in: ttl,
+    role: opts.role ?? 'operator',
+    must_change_password: opts.mustChange ?? false,
+  };
+}
+
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
+  new Response(body === null ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+/** A recorded fetch call: method, path and parsed body. */
+export interface Call {
+  method: string;
+  url: string;
+  auth: string | null;
+  body: unknown;
+}
+
+/** Stubs fetch with `answer`, recording every call. */
+export function stubFetch(answer: (call: Call) => Response | Promise<Response>): Call[] {
+  const calls: Call[] = [];
+  const fn = async (url: string, init: RequestInit = {}): Promise<Response> => {
+    const headers = (init.headers ?? {}) as Record<string, string>;
+    const call = { method: init.method ?? 'GET', url, auth: headers.authorization ?? null, body: init.body ? (JSON.parse(String(init.body)) as unknown) : undefined };
+    calls.push(call);
+    return answer(call);
+  };
+  vi.stubGlobal('fetch', fn);
+  return calls;
+}

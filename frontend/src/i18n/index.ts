@@ -24,3 +24,18 @@ export function formatTime(iso: string | null, lang: string, withDate = false): 
     : { timeZone: DISTRICT_TZ, hour: '2-digit', minute: '2-digit', second: '2-digit' };
   return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', opts);
 }
+
+/** Date and time to the second in the district's zone, e.g. 2026-11-28 09:05:03. */
+export function formatDateTime(iso: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: DISTRICT_TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** A `datetime-local` value read as district time, as ISO-8601 with its offset. */
+export function districtInputToIso(value: string): string {
+  return `${value.length === 16 ? `${value}:00` : value}+08:00`;
+}

@@ -4,12 +4,15 @@ import { ref } from 'vue';
 import { apiFetch } from '../api/http';
 import { useAlertsStore, type Alert, type AlertEvent } from '../stores/alerts';
 import { useAqiStore, type LatestAqi } from '../stores/aqi';
+import { useAuthStore } from '../stores/auth';
 import { useSitesStore } from '../stores/sites';
 import { beep } from './alarm';
 
 /** The one module that owns the socket: a full snapshot on (re)connect, then deltas into the stores. */
 export const connection = ref<'connecting' | 'live' | 'down'>('connecting');
 let socket: Socket | null = null;
+/** Wait before connecting again after the hub could not check the token (database away). */
+const RETRY_MS = 5000;
 
 async function snapshot(): Promise<void> {
   const sites = useSitesStore();
@@ -25,27 +28,59 @@ async function snapshot(): Promise<void> {
   aqi.set(latest);
 }
 
-export function connectLive(token: string, onUnauthorized: () => void): void {
+/** Every (re)connect presents the current access token; the auth store keeps it fresh. */
+export function connectLive(): void {
   disconnectLive();
+  const auth = useAuthStore();
   const sites = useSitesStore();
   const alerts = useAlertsStore();
   const aqi = useAqiStore();
+  // One renewal per refused connection attempt: a second refusal means the session is over.
+  let renewedForRetry = false;
   connection.value = 'connecting';
-  socket = io('/live', { auth: { token }, transports: ['websocket'], reconnectionDelayMax: 5000 });
-  socket.on('connect', () => {
+  const live = io('/live', {
+    auth: (send) => send({ token: auth.token }),
+    transports: ['websocket'],
+    reconnectionDelayMax: 5000,
+  });
+  socket = live;
+  const retryLater = (): void => {
+    setTimeout(() => {
+      if (socket === live) live.connect();
+    }, RETRY_MS);
+  };
+  const reconnectWithRenewedToken = async (): Promise<void> => {
+    try {
+      if ((await auth.renew()) && socket === live) live.connect();
+    } catch {
+      retryLater(); // the hub could not renew now: not a refusal
+    }
+  };
+  live.on('connect', () => {
+    renewedForRetry = false;
     connection.value = 'live';
     snapshot().catch(() => undefined);
   });
-  socket.on('disconnect', () => (connection.value = 'down'));
-  socket.on('connect_error', (err: Error) => {
+  live.on('disconnect', (reason) => {
     connection.value = 'down';
-    if (err.message.startsWith('unauthorized')) onUnauthorized();
+    // The hub closes the socket when the token expires or the session is revoked; socket.io
+    // does not reconnect after that by itself.
+    if (reason === 'io server disconnect' && socket === live) live.connect();
   });
-  socket.on('site', (s: SiteSnapshot) => sites.update(s));
-  socket.on('alert', (a: AlertEvent) => {
+  live.on('connect_error', (err: Error) => {
+    connection.value = 'down';
+    // Refusals by the hub's middleware are not retried by socket.io: this module decides.
+    if (live.active) return;
+    if (!err.message.startsWith('unauthorized')) return retryLater();
+    if (renewedForRetry) return auth.endSession('sessionEnded');
+    renewedForRetry = true;
+    void reconnectWithRenewedToken();
+  });
+  live.on('site', (s: SiteSnapshot) => sites.update(s));
+  live.on('alert', (a: AlertEvent) => {
     if (alerts.apply(a).newCritical) beep();
   });
-  socket.on('aqi', (a: LatestAqi) => aqi.set(a));
+  live.on('aqi', (a: LatestAqi) => aqi.set(a));
 }
 
 export function disconnectLive(): void {
