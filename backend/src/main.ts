@@ -74,7 +74,9 @@ async function main(): Promise<void> {
   }
 
   if (config.SIMULATE) {
-    fleet = startFleet({ url: runtime.deviceBrokerUrl, sites: loadSeedSites(), log: (m) => log.debug({ sim: m }, 'simulator') });
+    const sites = loadSeedSites();
+    const passwords = runtime.simulatorPasswords(sites.map((s) => s.id));
+    fleet = startFleet({ url: runtime.deviceBrokerUrl, sites, passwords, log: (m) => log.debug({ sim: m }, 'simulator') });
     log.info({ sites: runtime.registry.all().length }, 'simulators running in-process (SIMULATE=false turns them off)');
   }
 

@@ -56,6 +56,7 @@ export class Runtime {
   private webhooks: WebhookNotifier | null = null;
   broker: EmbeddedBroker | null = null;
   private reports: ReportService | null = null;
+  credentials!: DeviceCredentials;
   /** Set when this start created the first admin. */
   generatedAdminPassword: string | null = null;
   providers: Provider[] = [];
@@ -116,6 +117,7 @@ export class Runtime {
     await liveState.load(pool);
     this.ingest = new IngestService(pool, this.registry, metrics, events, config, log);
     const credentials = new DeviceCredentials(pool);
+    this.credentials = credentials;
     const users = new UsersRepository(pool);
     const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
     const tokens = new TokenService(jwtSecret, config.JWT_TTL_S);
@@ -198,6 +200,14 @@ export class Runtime {
     if (this.subscriber) await this.subscriber.start();
     if (this.broker) await this.broker.start();
     await this.hj212?.start();
+  }
+
+  /**
+   * Passwords for the in-process simulators: with the embedded broker each simulated site
+   * gets a random one, kept in memory; an external broker has its own password file.
+   */
+  simulatorPasswords(siteIds: readonly string[]): Record<string, string> | undefined {
+    return this.broker ? this.credentials.issueSimulated(siteIds) : undefined;
   }
 
   /** The URL devices (and the in-process simulators) publish to. */

@@ -18,7 +18,8 @@ export const configSchema = z.object({
   MQTT_HOST: z.string().default('127.0.0.1'),
   MQTT_CLIENT_ID: z.string().min(1).max(64).default('tidewatch-hub'),
   MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
-  MQTT_ALLOW_ANONYMOUS: bool.default(true),
+  /** Embedded broker: accept clients without credentials (only ever on purpose: tests, demos). */
+  MQTT_ALLOW_ANONYMOUS: bool.default(false),
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
   HJ212_PORT: port.default(6212),

@@ -68,6 +68,8 @@ export async function makeTestEnv(): Promise<TestEnv> {
     const port = await freeLoopbackPort();
     env.MQTT_PORT = String(port);
     env.MQTT_HOST = '127.0.0.1';
+    // The tests publish without credentials unless they are about them (those set it false).
+    env.MQTT_ALLOW_ANONYMOUS = 'true';
     mqttUrl = `mqtt://127.0.0.1:${port}`;
   }
   return {

@@ -150,9 +150,11 @@ export class SitesController {
   @HttpCode(204)
   async retire(@Param('id', { schema: siteIdParam }) id: string): Promise<void> {
     if (!(await this.sites.retire(id))) throw new NotFoundException(`no site ${id}`);
+    await this.credentials.revoke(id);
     await this.reloadSites();
   }
 
+  /** Issues the site's device credential, replacing (rotating) any earlier one: its devices are disconnected. */
   @Post(':id/credentials')
   @Audited('credential.issue')
   @RequireRole('admin')
@@ -160,5 +162,13 @@ export class SitesController {
     const creds = await this.credentials.issue(id);
     if (!creds) throw new NotFoundException(`no site ${id}`);
     return creds;
+  }
+
+  /** Revokes the site's device credential; its devices are disconnected at once. */
+  @Delete(':id/credentials')
+  @RequireRole('admin')
+  @HttpCode(204)
+  async revokeCredentials(@Param('id', { schema: siteIdParam }) id: string): Promise<void> {
+    if (!(await this.credentials.revoke(id))) throw new NotFoundException(`no site ${id}`);
   }
 }
