@@ -166,6 +166,7 @@ export class SitesController {
 
   /** Revokes the site's device credential; its devices are disconnected at once. */
   @Delete(':id/credentials')
+  @Audited('credential.revoke')
   @RequireRole('admin')
   @HttpCode(204)
   async revokeCredentials(@Param('id', { schema: siteIdParam }) id: string): Promise<void> {
