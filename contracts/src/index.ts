@@ -4,3 +4,4 @@ export * from './topics.js';
 export * from './live.js';
 export * from './beaufort.js';
 export * from './text.js';
+export * from './auth.js';

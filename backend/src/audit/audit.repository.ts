@@ -1,22 +1,12 @@
 import type pg from 'pg';
+import type { AuditOutcome, AuditRecord } from '@tidewatch/contracts';
 import { isoUtc } from '../common/sql.js';
 
-export type AuditOutcome = 'ok' | 'denied' | 'failed';
+export type { AuditOutcome, AuditRecord };
 
 export interface AuditEntry {
   actor: string | null;
   actorId: number | null;
-  ip: string | null;
-  action: string;
-  target: string | null;
-  outcome: AuditOutcome;
-  detail: Record<string, unknown>;
-}
-
-export interface AuditRecord {
-  id: number;
-  at: string;
-  actor: string | null;
   ip: string | null;
   action: string;
   target: string | null;

@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import type { AuditAction } from '@tidewatch/contracts';
 
 export const AUDIT_ACTION = 'tidewatch:audit-action';
 
@@ -7,7 +8,7 @@ export const AUDIT_ACTION = 'tidewatch:audit-action';
  * with its outcome, the caller, their address, the route's parameters as the target and its
  * body (secrets masked) as the detail.
  */
-export const Audited = (action: string): MethodDecorator => SetMetadata(AUDIT_ACTION, action);
+export const Audited = (action: AuditAction): MethodDecorator => SetMetadata(AUDIT_ACTION, action);
 
 const SECRET_KEY = /pass|secret|token/i;
 const MAX_DETAIL_CHARS = 2000;

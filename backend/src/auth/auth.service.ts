@@ -1,3 +1,4 @@
+import type { SessionTokens } from '@tidewatch/contracts';
 import { passwordProblem } from './password-policy.js';
 import { LoginLockout } from './login-lockout.js';
 import type { Role, AuthUser } from './roles.js';
@@ -5,13 +6,7 @@ import type { SessionsRepository } from './sessions.repository.js';
 import type { TokenService } from './token.service.js';
 import type { UserRow, UsersRepository } from './users.repository.js';
 
-export interface IssuedTokens {
-  token: string;
-  refresh_token: string;
-  expires_in: number;
-  role: Role;
-  must_change_password: boolean;
-}
+export type IssuedTokens = SessionTokens;
 
 export interface ClientInfo {
   ip: string | null;

@@ -1,8 +1,9 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '@tidewatch/contracts';
+
+export { ROLES, type Role };
 
 /** Each role can do what the roles before it can. */
 export function roleAtLeast(have: Role, need: Role): boolean {

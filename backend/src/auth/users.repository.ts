@@ -1,16 +1,11 @@
 import argon2 from 'argon2';
 import type pg from 'pg';
+import type { UserRecord } from '@tidewatch/contracts';
+import { isoUtc } from '../common/sql.js';
 import type { Role } from './roles.js';
 
-export interface UserRow {
-  id: number;
-  username: string;
-  role: Role;
-  disabled: boolean;
-  must_change_password: boolean;
-  created_at: Date;
-  password_changed_at: Date;
-}
+/** A user row as the API shows it. */
+export type UserRow = UserRecord;
 
 /** What a request needs of its user, read at every request (roles and removal take effect at once). */
 export interface SessionUser {
@@ -22,7 +17,7 @@ export interface SessionUser {
 
 export class UsernameTakenError extends Error {}
 
-const COLUMNS = 'id, username, role, disabled, must_change_password, created_at, password_changed_at';
+const COLUMNS = `id, username, role, disabled, must_change_password, ${isoUtc('created_at')} AS created_at, ${isoUtc('password_changed_at')} AS password_changed_at`;
 const HASH_OPTIONS = { type: argon2.argon2id } as const;
 
 /** Users of the dashboard and API; passwords kept as argon2id hashes. */

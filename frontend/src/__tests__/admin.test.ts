@@ -9,7 +9,7 @@ import { useAuthStore } from '../stores/auth';
 import { json, jwt, stubFetch } from './fixtures';
 
 const user = (id: number, username: string, role: UserRow['role'], extra: Partial<UserRow> = {}): UserRow => ({
-  id, username, role, disabled: false, must_change_password: false, created_at: '2026-11-01T00:00:00.000Z', password_changed_at: null, ...extra,
+  id, username, role, disabled: false, must_change_password: false, created_at: '2026-11-01T00:00:00.000Z', password_changed_at: '2026-11-01T00:00:00.000Z', ...extra,
 });
 const USERS = [user(1, 'admin', 'admin'), user(3, 'night-shift', 'operator', { must_change_password: true })];
 

@@ -35,7 +35,7 @@ export const zh = {
     older: '更早的记录', none: '没有符合条件的记录', time: '时间（北京时间）', target: '对象', ip: 'IP', detail: '详情', failed: '审计日志获取失败：{message}',
     outcomes: { ok: '成功', denied: '拒绝', failed: '失败' },
     groups: { auth: '登录与密码（全部）', user: '用户管理（全部）' },
-    actions: { auth_login: '登录', auth_logout: '退出登录', auth_password_change: '修改本人密码', user_create: '新建用户', user_update: '修改用户', user_reset_password: '重置用户密码', user_delete: '删除用户' },
+    actions: { auth_login: '登录', auth_logout: '退出登录', auth_password_change: '修改本人密码', user_create: '新建用户', user_update: '修改用户', user_reset_password: '重置用户密码', user_delete: '删除用户', site_create: '新建监测点', site_update: '修改监测点', site_retire: '停用监测点', credential_issue: '签发设备凭据', credential_revoke: '吊销设备凭据', rule_create: '新建告警规则', rule_update: '修改告警规则', rule_override: '设置站点规则', rule_remove_override: '取消站点规则', alert_acknowledge: '确认告警', alert_resolve: '处置完成', alert_assign: '指派告警', alert_comment: '告警批注', report_regenerate: '重新生成月报' },
   },
   site: { latest: '最新数值', lastSeen: '最近数据', events: '近期事件', close: '关闭', range24h: '24小时', range7d: '7天', range30d: '30天', noData: '暂无数据', indicator: '评价' },
 };
@@ -78,7 +78,7 @@ export const en: Messages = {
     older: 'Older entries', none: 'No matching entries', time: 'Time (Beijing)', target: 'Target', ip: 'IP', detail: 'Detail', failed: 'Could not load the audit log: {message}',
     outcomes: { ok: 'OK', denied: 'Denied', failed: 'Failed' },
     groups: { auth: 'Sign-in and passwords (all)', user: 'User management (all)' },
-    actions: { auth_login: 'Sign-in', auth_logout: 'Sign-out', auth_password_change: 'Own password changed', user_create: 'User created', user_update: 'User changed', user_reset_password: 'Password reset', user_delete: 'User deleted' },
+    actions: { auth_login: 'Sign-in', auth_logout: 'Sign-out', auth_password_change: 'Own password changed', user_create: 'User created', user_update: 'User changed', user_reset_password: 'Password reset', user_delete: 'User deleted', site_create: 'Site added', site_update: 'Site changed', site_retire: 'Site retired', credential_issue: 'Device credential issued', credential_revoke: 'Device credential revoked', rule_create: 'Rule added', rule_update: 'Rule changed', rule_override: 'Site rule set', rule_remove_override: 'Site rule removed', alert_acknowledge: 'Alert acknowledged', alert_resolve: 'Alert resolved', alert_assign: 'Alert assigned', alert_comment: 'Alert comment', report_regenerate: 'Report regenerated' },
   },
   site: { latest: 'Newest values', lastSeen: 'Last data', events: 'Recent events', close: 'Close', range24h: '24 h', range7d: '7 days', range30d: '30 days', noData: 'No data yet', indicator: 'Assessment' },
 };

@@ -1,8 +1,9 @@
+import type { Role, SessionTokens } from '@tidewatch/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { ApiError, apiFetch, publicFetch } from '../api/http';
 
-export type Role = 'viewer' | 'operator' | 'admin';
+export type { Role };
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 const TOKEN_KEY = 'tidewatch.token';
 const REFRESH_KEY = 'tidewatch.refresh';
@@ -20,13 +21,7 @@ interface Claims {
 }
 
 /** What sign-in and renewal answer. */
-export interface IssuedTokens {
-  token: string;
-  refresh_token: string;
-  expires_in: number;
-  role: Role;
-  must_change_password: boolean;
-}
+export type IssuedTokens = SessionTokens;
 
 /** Why the user is back at the login page (shown there). */
 export type SignedOutReason = 'sessionEnded';
