@@ -10,16 +10,23 @@ export const AUDIT_ACTION = 'tidewatch:audit-action';
  */
 export const Audited = (action: AuditAction): MethodDecorator => SetMetadata(AUDIT_ACTION, action);
 
-const SECRET_KEY = /pass|secret|token/i;
+const SECRET_KEY = /pass|secret|token|(^|_)pw$/i;
 const MAX_DETAIL_CHARS = 2000;
+const MAX_DEPTH = 4;
+
+/** A value with every secret masked (at any depth, e.g. a site's `params.hj212_pw`) and long text cut. */
+function masked(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.length > 500 ? `${value.slice(0, 500)}…` : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '…';
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => masked(v, depth + 1));
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) ? '***' : masked(v, depth + 1)]));
+}
 
 /** A request body as the audit log keeps it: secrets masked, long text cut, bounded in size. */
 export function auditDetail(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    out[k] = SECRET_KEY.test(k) ? '***' : typeof v === 'string' && v.length > 500 ? `${v.slice(0, 500)}…` : v;
-  }
+  const out = masked(body, 0) as Record<string, unknown>;
   const text = JSON.stringify(out);
   return text.length <= MAX_DETAIL_CHARS ? out : { truncated: text.slice(0, MAX_DETAIL_CHARS) };
 }
