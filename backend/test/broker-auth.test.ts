@@ -3,7 +3,7 @@ import { MAX_PAYLOAD_BYTES, siteTopic } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, login, waitFor, withDb } from '../src/dev/hub-process.js';
+import { api, login, waitFor, withDb, addUser } from '../src/dev/hub-process.js';
 import { useHub } from './use-hub.js';
 
 // The embedded broker's own rules; an external broker (MQTT_URL) has its own password file and ACL.
@@ -139,8 +139,7 @@ describe.skipIf(!embedded)('embedded broker: who may connect, publish and subscr
   });
 
   it('lets only an admin revoke a credential', async () => {
-    await api(ctx.t, token, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'op-broker', password: 'operator-pw-1', role: 'operator' }) });
-    const operator = await login(ctx.t, 'op-broker', 'operator-pw-1');
+    const operator = await addUser(ctx.t, token, 'op-broker', 'operator');
     expect((await api(ctx.t, operator, '/api/sites/air-hekou/credentials', { method: 'DELETE' })).status).toBe(403);
   });
 

@@ -3,7 +3,7 @@ import type { SiteSnapshot } from '@tidewatch/contracts';
 import { io } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, takeFrame } from '../src/hj212/frame.js';
-import { api, login, waitFor, withDb } from '../src/dev/hub-process.js';
+import { api, login, waitFor, withDb, addUser } from '../src/dev/hub-process.js';
 import { useHub } from './use-hub.js';
 
 const HANDSHAKE_MS = 3000;
@@ -246,8 +246,7 @@ describe('HJ 212 listener', () => {
   it('shows a plant’s MN and PW to admins only: not in the site list, the site, or the live feed of viewers and operators', async () => {
     type Site = { id: string; params: Record<string, unknown> };
     for (const role of ['viewer', 'operator'] as const) {
-      await api(ctx.t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: `hj212-${role}`, password: `${role}-password-1`, role }) });
-      const token = await login(ctx.t, `hj212-${role}`, `${role}-password-1`);
+      const token = await addUser(ctx.t, admin, `hj212-${role}`, role);
       const list = (await api<Site[]>(ctx.t, token, '/api/sites')).body;
       const one = (await api<Site>(ctx.t, token, '/api/sites/wwtp-hekou')).body;
       for (const params of [list.find((s) => s.id === 'wwtp-hekou')!.params, one.params]) {
