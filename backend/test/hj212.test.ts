@@ -3,7 +3,7 @@ import type { SiteSnapshot } from '@tidewatch/contracts';
 import { io } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, takeFrame } from '../src/hj212/frame.js';
-import { api, login, waitFor, withDb, addUser } from '../src/dev/hub-process.js';
+import { api, login, waitFor, withDb, addUser, TEST_USER_PASSWORD } from '../src/dev/hub-process.js';
 import { useHub } from './use-hub.js';
 
 const HANDSHAKE_MS = 3000;
@@ -259,7 +259,7 @@ describe('HJ 212 listener', () => {
     const listed = (await api<Site[]>(ctx.t, admin, '/api/sites')).body.find((s) => s.id === 'wwtp-hekou')!;
     expect(listed.params).toMatchObject({ hj212_mn: MN, hj212_pw: PW });
 
-    const s = io(`${ctx.t.httpUrl}/live`, { auth: { token: await login(ctx.t, 'hj212-viewer', 'viewer-password-1') }, transports: ['websocket'], reconnection: false });
+    const s = io(`${ctx.t.httpUrl}/live`, { auth: { token: await login(ctx.t, 'hj212-viewer', TEST_USER_PASSWORD) }, transports: ['websocket'], reconnection: false });
     try {
       const snap = await new Promise<SiteSnapshot>((resolve) => s.on('site', (x: SiteSnapshot) => x.id === 'wwtp-hekou' && resolve(x)));
       expect(snap.params).toMatchObject({ standard: 'GB18918-1A' });
