@@ -3,7 +3,9 @@ import pg from 'pg';
 import type { Provider } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AqiService } from './air/aqi.service.js';
+import { AlertActions } from './alerts/alert-actions.js';
 import { AlertEngine } from './alerts/alert-engine.js';
+import { RulesService } from './alerts/rules.service.js';
 import { GoalsService } from './goals/goals.service.js';
 import { Hj212Gateway } from './hj212/hj212-gateway.js';
 import { AlertStore } from './alerts/alert-store.js';
@@ -178,6 +180,8 @@ export class Runtime {
       { provide: AlertStore, useValue: alertStore },
       { provide: RulesRepository, useValue: rules },
       { provide: AlertEngine, useValue: alerts },
+      { provide: AlertActions, useValue: new AlertActions(alertStore, alerts) },
+      { provide: RulesService, useValue: new RulesService(rules, alerts, this.registry) },
       { provide: GoalsService, useValue: new GoalsService(pool, this.registry, aqi, dailyMeans, config.TZ_DISTRICT) },
       { provide: SitesRepository, useValue: new SitesRepository(pool) },
       { provide: ReportService, useValue: reports },

@@ -1,4 +1,5 @@
 import type { AlertRecord, AlertState } from '@tidewatch/contracts';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../common/domain-errors.js';
 import type pg from 'pg';
 import type { Severity } from './rule-model.js';
 import { isoUtc as ISO } from '../common/sql.js';
@@ -37,7 +38,20 @@ export interface Trigger {
   detail: Record<string, unknown>;
 }
 
-export class AlertConflictError extends Error {}
+/** No alert with that id. */
+export class AlertNotFoundError extends NotFoundError {
+  constructor(id: number) {
+    super(`no alert ${id}`);
+  }
+}
+/** The alert's state does not allow the step (acknowledging a resolved alert, say). */
+export class AlertStateError extends ConflictError {}
+/** An alert may be assigned only to a user of the hub. */
+export class NoSuchAssigneeError extends InvalidRequestError {
+  constructor() {
+    super('no user with that username');
+  }
+}
 
 /** The alerts and their audit trail; every change writes an alert_event in the same transaction. */
 export class AlertStore {
@@ -166,11 +180,11 @@ export class AlertStore {
     return this.transition(id, actor, note, 'resolved', `state <> 'resolved'`, `state = 'resolved', resolved_at = now(), resolved_by = $2`, [actor]);
   }
 
-  /** Assigns an open alert to a user of the hub (AlertConflictError 'no such user' otherwise). */
+  /** Assigns an open alert to a user of the hub. */
   async assign(id: number, actor: string, assignee: string, note: string): Promise<AlertRecord> {
     return this.transition(id, actor, note, 'assigned', `state <> 'resolved'`, `assigned_to = $2`, [assignee], { assignee }, async (c) => {
       const { rows } = await c.query('SELECT 1 FROM app_user WHERE lower(username) = lower($1)', [assignee]);
-      if (!rows[0]) throw new AlertConflictError('no such user');
+      if (!rows[0]) throw new NoSuchAssigneeError();
     });
   }
 
@@ -191,7 +205,7 @@ export class AlertStore {
 
   /**
    * One lifecycle step under a row lock: `set` and `guard` may use $2… for `setParams`;
-   * the step is refused (AlertConflictError) when the alert is missing or the guard fails.
+   * the step is refused when the alert is missing or the guard fails.
    */
   private async transition(
     id: number,
@@ -206,10 +220,10 @@ export class AlertStore {
   ): Promise<AlertRecord> {
     return this.tx(async (c) => {
       const exists = await c.query<{ state: string }>('SELECT state FROM alert WHERE id = $1 FOR UPDATE', [id]);
-      if (!exists.rows[0]) throw new AlertConflictError('not found');
+      if (!exists.rows[0]) throw new AlertNotFoundError(id);
       await precheck?.(c);
       const { rowCount } = await c.query(`UPDATE alert SET ${set ? `${set}, ` : ''}updated_at = now() WHERE id = $1 AND ${guard}`, [id, ...setParams]);
-      if (!rowCount) throw new AlertConflictError(`the alert is ${exists.rows[0].state}`);
+      if (!rowCount) throw new AlertStateError(`the alert is ${exists.rows[0].state}`);
       await this.event(c, id, action, actor, note, data);
       return (await this.getWith(c, id))!;
     });

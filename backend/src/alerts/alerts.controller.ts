@@ -1,16 +1,15 @@
 import { Audited } from '../audit/audited.js';
-import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Put, Delete, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { SITE_KINDS } from '@tidewatch/contracts';
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
 import { decimalId, queryInt, siteIdParam } from '../common/http-schemas.js';
-import { SiteRegistry } from '../sites/site-registry.js';
-import { AlertEngine } from './alert-engine.js';
-import { AlertConflictError, AlertStore, type AlertHistoryEntry, type AlertRecord } from './alert-store.js';
+import { AlertActions } from './alert-actions.js';
+import { AlertStore, type AlertHistoryEntry, type AlertRecord } from './alert-store.js';
 import { ruleDefinitionSchema, ruleSchema, SEVERITIES, type Rule } from './rule-model.js';
-import { RuleExistsError, RulesRepository, type RuleOverride } from './rules.repository.js';
+import { RulesService } from './rules.service.js';
 
 const listQuery = z
   .object({
@@ -37,7 +36,7 @@ const ruleIdParam = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/);
 export class AlertsController {
   constructor(
     @Inject(AlertStore) private readonly store: AlertStore,
-    @Inject(AlertEngine) private readonly engine: AlertEngine,
+    @Inject(AlertActions) private readonly actions: AlertActions,
   ) {}
 
   @Get()
@@ -46,10 +45,8 @@ export class AlertsController {
   }
 
   @Get(':id')
-  async get(@Param('id', { schema: idParam }) id: number): Promise<AlertRecord & { history: AlertHistoryEntry[] }> {
-    const alert = await this.store.get(id);
-    if (!alert) throw new NotFoundException(`no alert ${id}`);
-    return { ...alert, history: await this.store.history(id) };
+  get(@Param('id', { schema: idParam }) id: number): Promise<AlertRecord & { history: AlertHistoryEntry[] }> {
+    return this.actions.withHistory(id);
   }
 
   @Post(':id/ack')
@@ -57,7 +54,7 @@ export class AlertsController {
   @HttpCode(200)
   @RequireRole('operator')
   ack(@Param('id', { schema: idParam }) id: number, @Body({ schema: noteBody }) b: z.infer<typeof noteBody>, @Req() req: AuthedRequest): Promise<AlertRecord> {
-    return this.act('acknowledged', id, () => this.store.acknowledge(id, req.user!.username, b.note));
+    return this.actions.acknowledge(id, req.user!.username, b.note);
   }
 
   @Post(':id/resolve')
@@ -65,7 +62,7 @@ export class AlertsController {
   @HttpCode(200)
   @RequireRole('operator')
   resolve(@Param('id', { schema: idParam }) id: number, @Body({ schema: noteBody }) b: z.infer<typeof noteBody>, @Req() req: AuthedRequest): Promise<AlertRecord> {
-    return this.act('resolved', id, () => this.store.resolve(id, req.user!.username, b.note));
+    return this.actions.resolve(id, req.user!.username, b.note);
   }
 
   @Post(':id/assign')
@@ -73,7 +70,7 @@ export class AlertsController {
   @HttpCode(200)
   @RequireRole('operator')
   assign(@Param('id', { schema: idParam }) id: number, @Body({ schema: assignBody }) b: z.infer<typeof assignBody>, @Req() req: AuthedRequest): Promise<AlertRecord> {
-    return this.act('assigned', id, () => this.store.assign(id, req.user!.username, b.username, b.note));
+    return this.actions.assign(id, req.user!.username, b.username, b.note);
   }
 
   @Post(':id/comments')
@@ -81,22 +78,7 @@ export class AlertsController {
   @HttpCode(200)
   @RequireRole('operator')
   comment(@Param('id', { schema: idParam }) id: number, @Body({ schema: requiredNote }) b: z.infer<typeof requiredNote>, @Req() req: AuthedRequest): Promise<AlertRecord> {
-    return this.act('comment', id, () => this.store.comment(id, req.user!.username, b.note));
-  }
-
-  private async act(event: string, id: number, fn: () => Promise<AlertRecord>): Promise<AlertRecord> {
-    try {
-      const alert = await fn();
-      this.engine.changed(event, alert);
-      return alert;
-    } catch (err) {
-      if (err instanceof AlertConflictError) {
-        if (err.message === 'not found') throw new NotFoundException(`no alert ${id}`);
-        if (err.message === 'no such user') throw new BadRequestException('no user with that username');
-        throw new ConflictException(err.message);
-      }
-      throw err;
-    }
+    return this.actions.comment(id, req.user!.username, b.note);
   }
 }
 
@@ -104,65 +86,43 @@ export class AlertsController {
 @ApiBearerAuth()
 @Controller('api/rules')
 export class RulesController {
-  constructor(
-    @Inject(RulesRepository) private readonly rules: RulesRepository,
-    @Inject(AlertEngine) private readonly engine: AlertEngine,
-    @Inject(SiteRegistry) private readonly registry: SiteRegistry,
-  ) {}
+  constructor(@Inject(RulesService) private readonly rules: RulesService) {}
 
   @Get()
-  async list(): Promise<{ rules: Rule[]; overrides: Omit<RuleOverride, 'site_key'>[] }> {
-    return { rules: await this.rules.list(), overrides: (await this.rules.overrides()).map(({ site_key: _k, ...o }) => o) };
+  list(): ReturnType<RulesService['list']> {
+    return this.rules.list();
   }
 
   @Post()
   @Audited('rule.create')
   @RequireRole('admin')
-  async create(@Body({ schema: ruleSchema }) body: z.infer<typeof ruleSchema>): Promise<Rule> {
-    try {
-      await this.rules.create(body);
-    } catch (err) {
-      if (err instanceof RuleExistsError) throw new ConflictException(err.message);
-      throw err;
-    }
-    await this.engine.reloadRules();
-    return (await this.rules.get(body.id))!;
+  create(@Body({ schema: ruleSchema }) body: z.infer<typeof ruleSchema>): Promise<Rule> {
+    return this.rules.create(body);
   }
 
   @Put(':id')
   @Audited('rule.update')
   @RequireRole('admin')
-  async update(@Param('id', { schema: ruleIdParam }) id: string, @Body({ schema: rulePatch }) body: z.infer<typeof rulePatch>): Promise<Rule> {
-    if (!(await this.rules.update(id, body))) throw new NotFoundException(`no rule ${id}`);
-    await this.engine.reloadRules();
-    return (await this.rules.get(id))!;
+  update(@Param('id', { schema: ruleIdParam }) id: string, @Body({ schema: rulePatch }) body: z.infer<typeof rulePatch>): Promise<Rule> {
+    return this.rules.update(id, body);
   }
 
   @Put(':id/sites/:site')
   @Audited('rule.override')
   @RequireRole('admin')
-  async override(
+  override(
     @Param('id', { schema: ruleIdParam }) id: string,
     @Param('site', { schema: siteIdParam }) siteId: string,
     @Body({ schema: overrideBody }) body: z.infer<typeof overrideBody>,
   ): Promise<{ rule_id: string; site: string; enabled: boolean }> {
-    const rule = await this.rules.get(id);
-    const site = this.registry.lookup(siteId);
-    if (!rule) throw new NotFoundException(`no rule ${id}`);
-    if (!site) throw new NotFoundException(`no site ${siteId}`);
-    if (site.kind !== rule.kind) throw new BadRequestException(`rule ${id} is for ${rule.kind} sites, ${siteId} is ${site.kind}`);
-    await this.rules.setOverride(id, site.key, body.definition, body.enabled);
-    await this.engine.reloadRules();
-    return { rule_id: id, site: siteId, enabled: body.enabled };
+    return this.rules.override(id, siteId, body.definition, body.enabled);
   }
 
   @Delete(':id/sites/:site')
   @Audited('rule.remove_override')
   @RequireRole('admin')
   @HttpCode(204)
-  async removeOverride(@Param('id', { schema: ruleIdParam }) id: string, @Param('site', { schema: siteIdParam }) siteId: string): Promise<void> {
-    const site = this.registry.lookup(siteId);
-    if (!site || !(await this.rules.deleteOverride(id, site.key))) throw new NotFoundException(`no override of ${id} for ${siteId}`);
-    await this.engine.reloadRules();
+  removeOverride(@Param('id', { schema: ruleIdParam }) id: string, @Param('site', { schema: siteIdParam }) siteId: string): Promise<void> {
+    return this.rules.removeOverride(id, siteId);
   }
 }

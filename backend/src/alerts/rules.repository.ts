@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ConflictError } from '../common/domain-errors.js';
 import { DEFAULT_RULES } from './default-rules.js';
 import type { Rule, RuleDefinition, RuleInput } from './rule-model.js';
 
@@ -10,7 +11,7 @@ export interface RuleOverride {
   enabled: boolean;
 }
 
-export class RuleExistsError extends Error {}
+export class RuleExistsError extends ConflictError {}
 
 /** Alert rules and per-site overrides. Built-in rules follow the code until an admin changes them. */
 export class RulesRepository {

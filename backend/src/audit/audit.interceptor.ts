@@ -2,12 +2,13 @@ import { HttpException, Inject, Injectable, type CallHandler, type ExecutionCont
 import { Reflector } from '@nestjs/core';
 import { catchError, from, mergeMap, throwError, type Observable } from 'rxjs';
 import type { AuthedRequest } from '../auth/auth.guard.js';
+import { DomainError } from '../common/domain-errors.js';
 import { AuditLog } from './audit-log.js';
 import { AUDIT_ACTION, auditDetail, auditTarget } from './audited.js';
 import type { AuditOutcome } from './audit.repository.js';
 
 function outcomeOf(err: unknown): { outcome: AuditOutcome; status: number } {
-  const status = err instanceof HttpException ? err.getStatus() : 500;
+  const status = err instanceof DomainError ? err.status : err instanceof HttpException ? err.getStatus() : 500;
   return { outcome: status === 403 || status === 429 ? 'denied' : 'failed', status };
 }
 

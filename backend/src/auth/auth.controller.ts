@@ -1,25 +1,13 @@
-import { BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, NotFoundException, Param, Patch, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Patch, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { z } from 'zod';
 import { Audited } from '../audit/audited.js';
 import { decimalId, loginSchema, passwordChangeSchema, passwordResetSchema, refreshSchema, userCreateSchema, userPatchSchema } from '../common/http-schemas.js';
 import type { AuthedRequest } from './auth.guard.js';
-import { AuthService, LockedOutError, PasswordRejectedError, UserChangeRefusedError, WrongCredentialsError, type IssuedTokens } from './auth.service.js';
+import { AuthService, type IssuedTokens } from './auth.service.js';
 import { AllowPendingPassword, Public, RequireRole, type Role } from './roles.js';
-import { UsernameTakenError, UsersRepository, type UserRow } from './users.repository.js';
-
-/** The domain errors of sign-in and user management as HTTP answers. */
-function asHttp(err: unknown, res?: Response): unknown {
-  if (err instanceof LockedOutError) {
-    res?.setHeader('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
-    return new HttpException(err.message, HttpStatus.TOO_MANY_REQUESTS);
-  }
-  if (err instanceof WrongCredentialsError) return new UnauthorizedException(err.message);
-  if (err instanceof PasswordRejectedError) return new BadRequestException(err.message);
-  if (err instanceof UserChangeRefusedError || err instanceof UsernameTakenError) return new ConflictException(err.message);
-  return err;
-}
+import { UsersRepository, type UserRow } from './users.repository.js';
 
 const clientOf = (req: Request): { ip: string | null; userAgent: string | null } => ({ ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null });
 
@@ -34,12 +22,8 @@ export class AuthController {
   @Audited('auth.login')
   @ApiOperation({ summary: 'Sign in: a short-lived access token and a refresh token (429 with Retry-After after repeated failures)' })
   // Password guessing is slowed per client address (the `signin` throttler, LOGIN_RATE_PER_MIN), and 5 wrong passwords lock the name for 15 minutes.
-  async login(@Body({ schema: loginSchema }) body: z.infer<typeof loginSchema>, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<IssuedTokens> {
-    try {
-      return (await this.auth.login(body.username, body.password, clientOf(req))).tokens;
-    } catch (err) {
-      throw asHttp(err, res);
-    }
+  async login(@Body({ schema: loginSchema }) body: z.infer<typeof loginSchema>, @Req() req: Request): Promise<IssuedTokens> {
+    return (await this.auth.login(body.username, body.password, clientOf(req))).tokens;
   }
 
   @Post('refresh')
@@ -78,11 +62,7 @@ export class AuthController {
   @Audited('auth.password_change')
   @ApiOperation({ summary: 'Change your own password (every other session ends)' })
   async changePassword(@Body({ schema: passwordChangeSchema }) body: z.infer<typeof passwordChangeSchema>, @Req() req: AuthedRequest): Promise<void> {
-    try {
-      await this.auth.changePassword(req.user!, body.current_password, body.new_password);
-    } catch (err) {
-      throw asHttp(err);
-    }
+    await this.auth.changePassword(req.user!, body.current_password, body.new_password);
   }
 }
 
@@ -106,22 +86,14 @@ export class UsersController {
   @Audited('user.create')
   @ApiOperation({ summary: 'Add a user (unless must_change_password is false, they choose their own password at first sign-in)' })
   async create(@Body({ schema: userCreateSchema }) body: z.infer<typeof userCreateSchema>): Promise<UserRow> {
-    try {
-      return await this.auth.createUser(body.username, body.password, body.role, body.must_change_password);
-    } catch (err) {
-      throw asHttp(err);
-    }
+    return await this.auth.createUser(body.username, body.password, body.role, body.must_change_password);
   }
 
   @Patch(':id')
   @Audited('user.update')
   @ApiOperation({ summary: 'Change a user’s role or disable the account (their sessions end at once)' })
   async update(@Param('id', { schema: decimalId }) id: number, @Body({ schema: userPatchSchema }) body: z.infer<typeof userPatchSchema>, @Req() req: AuthedRequest): Promise<UserRow> {
-    try {
-      return await this.auth.updateUser(req.user!, await this.target(id), body);
-    } catch (err) {
-      throw asHttp(err);
-    }
+    return await this.auth.updateUser(req.user!, await this.target(id), body);
   }
 
   @Post(':id/password')
@@ -129,11 +101,7 @@ export class UsersController {
   @Audited('user.reset_password')
   @ApiOperation({ summary: 'Set a user’s password (they must change it at next sign-in; their sessions end)' })
   async resetPassword(@Param('id', { schema: decimalId }) id: number, @Body({ schema: passwordResetSchema }) body: z.infer<typeof passwordResetSchema>): Promise<void> {
-    try {
-      await this.auth.resetPassword(await this.target(id), body.password);
-    } catch (err) {
-      throw asHttp(err);
-    }
+    await this.auth.resetPassword(await this.target(id), body.password);
   }
 
   @Delete(':id')
@@ -141,11 +109,7 @@ export class UsersController {
   @Audited('user.delete')
   @ApiOperation({ summary: 'Remove a user (their sessions end at once)' })
   async remove(@Param('id', { schema: decimalId }) id: number, @Req() req: AuthedRequest): Promise<void> {
-    try {
-      await this.auth.deleteUser(req.user!, await this.target(id));
-    } catch (err) {
-      throw asHttp(err);
-    }
+    await this.auth.deleteUser(req.user!, await this.target(id));
   }
 
   private async target(id: number): Promise<UserRow> {

@@ -1,4 +1,5 @@
 import type { SessionTokens } from '@tidewatch/contracts';
+import { ConflictError, InvalidRequestError, TooManyRequestsError, UnauthenticatedError } from '../common/domain-errors.js';
 import { passwordProblem } from './password-policy.js';
 import { LoginLockout } from './login-lockout.js';
 import type { Role, AuthUser } from './roles.js';
@@ -13,19 +14,18 @@ export interface ClientInfo {
   userAgent: string | null;
 }
 
-/** Failures the API turns into answers (see AuthController). */
-export class LockedOutError extends Error {
-  constructor(readonly retryAfterMs: number) {
-    super(`too many failed sign-ins for this username: try again in ${Math.ceil(retryAfterMs / 60_000)} min`);
+export class LockedOutError extends TooManyRequestsError {
+  constructor(retryAfterMs: number) {
+    super(`too many failed sign-ins for this username: try again in ${Math.ceil(retryAfterMs / 60_000)} min`, retryAfterMs / 1000);
   }
 }
-export class WrongCredentialsError extends Error {
+export class WrongCredentialsError extends UnauthenticatedError {
   constructor() {
     super('wrong username or password');
   }
 }
-export class PasswordRejectedError extends Error {}
-export class UserChangeRefusedError extends Error {}
+export class PasswordRejectedError extends InvalidRequestError {}
+export class UserChangeRefusedError extends ConflictError {}
 
 /** Sessions of a user that just ended: one (`only`), or all of them but `except`. Live sockets listen. */
 export interface RevokedSessions {

@@ -1,6 +1,7 @@
 import argon2 from 'argon2';
 import type pg from 'pg';
 import type { UserRecord } from '@tidewatch/contracts';
+import { ConflictError } from '../common/domain-errors.js';
 import { isoUtc } from '../common/sql.js';
 import type { Role } from './roles.js';
 
@@ -15,7 +16,7 @@ export interface SessionUser {
   must_change_password: boolean;
 }
 
-export class UsernameTakenError extends Error {}
+export class UsernameTakenError extends ConflictError {}
 
 const COLUMNS = `id, username, role, disabled, must_change_password, ${isoUtc('created_at')} AS created_at, ${isoUtc('password_changed_at')} AS password_changed_at`;
 const HASH_OPTIONS = { type: argon2.argon2id } as const;

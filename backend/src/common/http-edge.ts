@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter }
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '@tidewatch/contracts';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logging/logger.js';
+import { DomainError } from './domain-errors.js';
 
 /** Where in a request the first text PostgreSQL could not store sits, or null when there is none. */
 export function unstorableTextIn(req: { path: string; query: unknown; body: unknown }): string | null {
@@ -55,11 +56,22 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return DB_DOWN_MESSAGES.some((re) => re.test(err.message));
 }
 
+const STATUS_TEXT: Record<DomainError['status'], string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
 /** Seconds a client should wait before trying again while the database is away. */
 const DB_RETRY_AFTER_S = 5;
 
 /**
- * The last word on every error of the HTTP API: Nest's own answers pass unchanged; a database
+ * The last word on every error of the HTTP API: a domain error becomes its status (with
+ * Retry-After where it has one); Nest's own answers pass unchanged; a database
  * that cannot be reached is 503 with Retry-After (not 500); anything else is a 500 that says
  * nothing of the internals, and is logged.
  */
@@ -72,6 +84,11 @@ export class HttpErrorsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     if (res.headersSent) return;
+    if (err instanceof DomainError) {
+      if (err.retryAfterS !== null) res.setHeader('Retry-After', String(err.retryAfterS));
+      res.status(err.status).json({ statusCode: err.status, error: STATUS_TEXT[err.status], message: err.message });
+      return;
+    }
     if (err instanceof HttpException) {
       const body = err.getResponse();
       res.status(err.getStatus()).json(typeof body === 'string' ? { statusCode: err.getStatus(), message: body } : body);
