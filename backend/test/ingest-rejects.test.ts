@@ -9,7 +9,7 @@ const ctx = useHub();
 const now = (): number => Date.now();
 
 /**
- * Every kind of bad input in SPEC §2, with the reason it must be filed under. (A payload
+ * Every kind of bad input in docs/contract.md §2.6, with the reason it must be filed under. (A payload
  * just over the limit reaches ingest; a much larger packet is refused by the broker itself.)
  */
 const BAD: { name: string; topic: string; payload: string | Buffer; reason: string }[] = [

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SITE_KINDS, type SiteKind } from './metrics.js';
 import { SITE_ID_PATTERN } from './topics.js';
 
-/** Status of a site as shown on the map (SPEC §3 `/api/sites`). */
+/** Status of a site as shown on the map (`/api/sites`, docs/contract.md §4.3). */
 export const SITE_STATUSES = ['normal', 'warning', 'alarm', 'offline'] as const;
 export type SiteStatus = (typeof SITE_STATUSES)[number];
 

@@ -1,5 +1,5 @@
 /**
- * The metric catalogue (SPEC §1): every kind of site, its metrics, their units and
+ * The metric catalogue (docs/contract.md §1): every kind of site, its metrics, their units and
  * accepted physical ranges. A value outside its range is rejected, never stored.
  *
  * Metric ids are stored in the database as small integers: they are stable forever.

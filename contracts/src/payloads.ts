@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** SPEC §2 limits. */
+/** Device message limits (docs/contract.md §2.5). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 export const MAX_BATCH_READINGS = 1000;
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;

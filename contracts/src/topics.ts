@@ -1,4 +1,4 @@
-/** MQTT topics of SPEC §2: `tidewatch/v1/sites/{siteId}/{telemetry|events|status}`. */
+/** MQTT topics (docs/contract.md §2.1): `tidewatch/v1/sites/{siteId}/{telemetry|events|status}`. */
 
 export const TOPIC_ROOT = 'tidewatch/v1/sites';
 export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;

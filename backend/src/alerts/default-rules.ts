@@ -1,8 +1,9 @@
 import type { RuleInput } from './rule-model.js';
 
 /**
- * The rules every site kind gets out of the box (STANDARDS.md §5–8 and the district's
- * settings). Admins may change or disable them and override them per site.
+ * The rules every site kind gets out of the box (docs/standards.md §10: national levels of
+ * §4–8 and the district's settings). Admins may change or disable them and override them
+ * per site.
  */
 export const DEFAULT_RULES: RuleInput[] = [
   {

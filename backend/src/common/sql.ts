@@ -1,4 +1,4 @@
-/** SQL for a timestamptz column as an ISO-8601 UTC string with milliseconds (SPEC §3: times in UTC). */
+/** SQL for a timestamptz column as an ISO-8601 UTC string with milliseconds (docs/contract.md §4: times in UTC). */
 export function isoUtc(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }

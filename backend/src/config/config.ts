@@ -7,8 +7,8 @@ const bool = z
 const port = z.coerce.number().int().min(0).max(65535);
 
 /**
- * Every setting of the hub, validated once at boot. SPEC §6 lists the public ones; the
- * rest are named limits with safe defaults. All problems are reported together.
+ * Every setting of the hub, validated once at boot; docs/contract.md §7 lists them all. Most
+ * are named limits with safe defaults. All problems are reported together.
  */
 export const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),

@@ -34,7 +34,7 @@ function compositeDays(days: DailyAqiDay[]): CompositeDay[] {
   return days.filter((d) => d.aqi !== null).map((d) => ({ ...d.concentrations }));
 }
 
-/** The district's published goals (DESIGN §5) as live figures, their targets and trends. */
+/** The district's published goals (docs/architecture.md §8) as live figures, their targets and trends. */
 export class GoalsService {
   private cache: { at: number; report: GoalsReport } | null = null;
 

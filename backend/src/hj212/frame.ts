@@ -1,5 +1,5 @@
 /**
- * HJ 212-2017 frames (STANDARDS.md §9): `##` + 4-digit decimal length of the data segment +
+ * HJ 212-2017 frames (docs/standards.md §9): `##` + 4-digit decimal length of the data segment +
  * data segment + CRC (4 hex digits) + CRLF. Pure functions: parse, check, build.
  */
 

@@ -207,7 +207,7 @@ function summarizeZod(issues: readonly { path: readonly PropertyKey[]; message: 
 
 /**
  * Turns one device message into rows, validating topic, size, JSON, shape, metrics,
- * values and timestamps (SPEC §2). Pure: the caller supplies the clock and the sites.
+ * values and timestamps (docs/contract.md §2). Pure: the caller supplies the clock and the sites.
  */
 export function parseDeviceMessage(topic: string, payload: Buffer, ctx: ParseContext): ParsedMessage {
   const parsedTopic = parseTopic(topic);

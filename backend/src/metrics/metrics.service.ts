@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export const HJ212_DROP_REASONS = ['address_limit', 'no_valid_frame', 'idle', 'too_many_frames', 'buffer_overflow'] as const;
 export type Hj212DropReason = (typeof HJ212_DROP_REASONS)[number];
 
-/** The hub's Prometheus metrics (SPEC §3 names), one registry per hub instance. */
+/** The hub's Prometheus metrics (listed in docs/contract.md §4.2), one registry per hub instance. */
 export class HubMetrics {
   readonly registry = new Registry();
 

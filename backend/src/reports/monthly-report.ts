@@ -1,5 +1,5 @@
 /**
- * The monthly environmental summary report (SPEC §7): pure figures from what the services
+ * The monthly environmental summary report (docs/contract.md §8): pure figures from what the services
  * gathered for one district month. Every format (json, html, pdf, xlsx, csv) renders this.
  */
 import { ALERT_SEVERITIES, type AlertSeverity } from '@tidewatch/contracts';

@@ -96,7 +96,7 @@ export function dailyAqi(s: DailyStats, version: AqiVersion): AqiResult {
   return combine(version, items);
 }
 
-/** Real-time (hourly) AQI (HJ 633 §1.2 of STANDARDS.md). */
+/** Real-time (hourly) AQI (HJ 633; docs/standards.md §1.2). */
 export function hourlyAqi(s: HourlyStats, version: AqiVersion): AqiResult {
   if (version === '2026') {
     return combine(version, [

@@ -6,7 +6,7 @@ import { roundHalfEven } from './exact.js';
 const VERSIONS: AqiVersion[] = ['2012', '2026'];
 const COLUMNS = Object.keys(BREAKPOINTS['2012']) as Column[];
 
-describe('IAQI breakpoints (STANDARDS.md §1.1), every row of both versions', () => {
+describe('IAQI breakpoints (docs/standards.md §1.1), every row of both versions', () => {
   for (const version of VERSIONS) {
     for (const column of COLUMNS) {
       const bp = BREAKPOINTS[version][column];

@@ -2,7 +2,7 @@ import { ceilDiv, compareToInt, roundHalfEven, toFraction } from './exact.js';
 
 /**
  * Air quality index per HJ 633. Two versions are in force by date: HJ 633-2026 for data from
- * 2026-03-01 00:00 Asia/Shanghai, HJ 633-2012 before (STANDARDS.md §1).
+ * 2026-03-01 00:00 Asia/Shanghai, HJ 633-2012 before (docs/standards.md §1).
  */
 export type AqiVersion = '2012' | '2026';
 

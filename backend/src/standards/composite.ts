@@ -1,5 +1,5 @@
 /**
- * Composite air quality index (HJ 663 and the national city ranking rules, STANDARDS.md §2):
+ * Composite air quality index (HJ 663 and the national city ranking rules, docs/standards.md §3):
  * I_sum = Σ w_i · C_i / S_i over SO2, NO2, PM10, PM2.5 (period means), CO (95th percentile of
  * daily means) and O3 (90th percentile of daily maximum 8-hour means). Larger is worse.
  */

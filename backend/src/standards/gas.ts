@@ -1,5 +1,5 @@
 /**
- * Gas safety levels (STANDARDS.md §7). Detector alarm levels follow GB/T 50493-2019 (first
+ * Gas safety levels (docs/standards.md §7). Detector alarm levels follow GB/T 50493-2019 (first
  * level at most 25 %LEL, second at most 50 %LEL); the defaults here, 20 and 50 %LEL, are
  * settings. The household CO levels are settings, not from a standard read here.
  */

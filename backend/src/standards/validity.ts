@@ -1,6 +1,6 @@
 /**
  * Data validity and aggregation rules for air quality statistics (HJ 633 / HJ 663,
- * STANDARDS.md §1.2): an hourly value needs 45 minutes of data, a daily mean 20 valid hours,
+ * docs/standards.md §2): an hourly value needs 45 minutes of data, a daily mean 20 valid hours,
  * an 8-hour mean 6 of its 8 hours, a month 27 valid days (25 in February), a year 324.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Water quality classes and effluent compliance (STANDARDS.md §4–6): GB 3097-1997 near-shore
+ * Water quality classes and effluent compliance (docs/standards.md §4–6): GB 3097-1997 near-shore
  * sea water, GB 3838-2002 surface water (rivers), GB 18918-2002 class 1A effluent.
  */
 
