@@ -8,7 +8,7 @@ import { RequireRole } from '../auth/roles.js';
 import { decimalId, queryInt, siteIdParam } from '../common/http-schemas.js';
 import { SiteRegistry } from '../sites/site-registry.js';
 import { AlertEngine } from './alert-engine.js';
-import { AlertConflictError, AlertStore, type AlertHistoryEntry, type AlertRecord } from './alert-store.js';
+import { AlertConflictError, AlertStore, type AlertHistoryEntry, type AlertRecord } from './alerts.repository.js';
 import { ruleDefinitionSchema, ruleSchema, SEVERITIES, type Rule } from './rule-model.js';
 import { RuleExistsError, RulesRepository, type RuleOverride } from './rules.repository.js';
 
