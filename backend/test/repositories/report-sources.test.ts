@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AqiService } from '../../src/air/aqi.service.js';
 import { AlertFiguresRepository } from '../../src/alerts/alert-figures.repository.js';
 import { dayStartMs } from '../../src/common/district-time.js';
+import { GoalsService } from '../../src/goals/goals.service.js';
 import { writeBatch } from '../../src/ingest/batch-writer.js';
 import { ReportSources } from '../../src/reports/report-sources.js';
 import { DailyMeans } from '../../src/sites/daily-means.js';
@@ -18,6 +19,7 @@ let db: FreshDatabase;
 let sources: ReportSources;
 let events: EventsRepository;
 let alertFigures: AlertFiguresRepository;
+let goals: GoalsService;
 const sept = dayStartMs('2026-09-01', TZ);
 const oct = dayStartMs('2026-10-01', TZ);
 
@@ -28,7 +30,10 @@ beforeAll(async () => {
   const rollups = new RollupsRepository(db.pool);
   events = new EventsRepository(db.pool);
   alertFigures = new AlertFiguresRepository(db.pool);
-  sources = new ReportSources(alertFigures, events, registry, new AqiService(rollups, registry, TZ), new DailyMeans(rollups, registry, TZ), TZ);
+  const aqi = new AqiService(rollups, registry, TZ);
+  const dailyMeans = new DailyMeans(rollups, registry, TZ);
+  sources = new ReportSources(alertFigures, events, registry, aqi, dailyMeans, TZ);
+  goals = new GoalsService(rollups, alertFigures, events, registry, aqi, dailyMeans, TZ);
 
   const port = firstOfKind(db, 'fishing_port').key;
   const plant = firstOfKind(db, 'wwtp').key;
@@ -78,5 +83,16 @@ describe('report sources', () => {
     expect(await alertFigures.countOpenedSince('gas-leak', sept)).toBe(1);
     expect(await alertFigures.countOpenedSince('gas-leak', oct)).toBe(0);
     expect(await alertFigures.gasPoints(sept)).toEqual({ open_critical: 1, open_all: 1, median_ack: 4 });
+  });
+});
+
+describe('goals board', () => {
+  it('reads the same port counts and alert figures as the report', async () => {
+    const board = await goals.goals(sept + 20 * 86_400_000);
+    const figures = (id: string): Record<string, number | null> => Object.fromEntries(board.goals.find((g) => g.id === id)!.figures.map((f) => [f.key, f.value]));
+    // Open-ended: the rectification dated in October counts too.
+    expect(figures('ports')).toEqual({ inspections: 2, hazards: 2, rectified_ratio: 1 });
+    expect(figures('gas')).toEqual({ open_critical: 1, open_alerts: 1, median_ack_minutes: 4 });
+    expect(figures('wastewater').compliant_hours_ratio).not.toBeUndefined();
   });
 });
