@@ -21,8 +21,18 @@ export default defineConfig({
       },
       {
         test: {
+          // Repository statements against a fresh database on DATABASE_URL's server; no hub started.
+          name: 'repositories',
+          include: ['backend/test/repositories/**/*.test.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['backend/test/**/*.test.ts', 'frontend/e2e/**/*.test.ts'],
+          exclude: ['backend/test/repositories/**', '**/node_modules/**'],
           // Each file starts its own hub processes against shared services.
           fileParallelism: false,
           testTimeout: 180_000,

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { Provider } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AqiService } from './air/aqi.service.js';
@@ -8,7 +7,8 @@ import { AlertEngine } from './alerts/alert-engine.js';
 import { RulesService } from './alerts/rules.service.js';
 import { GoalsService } from './goals/goals.service.js';
 import { Hj212Gateway } from './hj212/hj212-gateway.js';
-import { AlertStore } from './alerts/alert-store.js';
+import { AlertFiguresRepository } from './alerts/alert-figures.repository.js';
+import { AlertStore } from './alerts/alerts.repository.js';
 import { WebhookNotifier } from './alerts/notifier.js';
 import { RulesRepository } from './alerts/rules.repository.js';
 import { IndicatorService } from './air/indicators.js';
@@ -21,21 +21,30 @@ import { UsersRepository } from './auth/users.repository.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { MqttSubscriber } from './broker/mqtt-subscriber.js';
 import { CONFIG, type Config } from './config/config.js';
-import { PG_POOL } from './database/database.tokens.js';
+import { DatabaseProbe } from './database/database-probe.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { migrate, seedSites, syncMetricCatalogue } from './database/migrate.js';
+import { createPool, type DatabasePool } from './database/pool.js';
+import { RetentionRepository } from './database/retention.repository.js';
 import { BROKER_STATUS } from './health/health.controller.js';
+import { writeBatch } from './ingest/batch-writer.js';
+import { DeadLettersRepository } from './ingest/dead-letters.repository.js';
 import { IngestEvents } from './ingest/ingest-events.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { LiveState } from './live/live-state.js';
 import { LOGGER, type Logger } from './logging/logger.js';
 import { HubMetrics } from './metrics/metrics.service.js';
 import { DeviceCredentials } from './sites/device-credentials.js';
+import { DeviceCredentialsRepository } from './sites/device-credentials.repository.js';
+import { EventsRepository } from './sites/events.repository.js';
+import { RollupsRepository } from './sites/rollups.repository.js';
 import { DailyMeans } from './sites/daily-means.js';
 import { reportFontProblem, resolveReportFont } from './reports/render-pdf.js';
 import { ReportSources } from './reports/report-sources.js';
 import { defaultReportWorkers, workerRenderer } from './reports/report-renderer.js';
 import { ReportService } from './reports/report.service.js';
+import { ReportsRepository } from './reports/reports.repository.js';
+import { FlaggedReadingsRepository } from './hj212/flagged-readings.repository.js';
 import { SeriesRepository } from './sites/series.repository.js';
 import { SiteRegistry } from './sites/site-registry.js';
 import { SitesRepository } from './sites/sites.repository.js';
@@ -48,7 +57,7 @@ const REPORT_ARCHIVE_CHECK_MS = 3_600_000;
 export class Runtime {
   private embeddedDb: EmbeddedDatabase | null = null;
   private timers: NodeJS.Timeout[] = [];
-  pool!: pg.Pool;
+  pool!: DatabasePool;
   registry!: SiteRegistry;
   ingest!: IngestService;
   subscriber: MqttSubscriber | null = null;
@@ -65,15 +74,15 @@ export class Runtime {
 
   constructor(readonly config: Config, readonly log: Logger) {}
 
-  private reportService(aqi: AqiService, dailyMeans: DailyMeans): ReportService {
+  private reportService(aqi: AqiService, dailyMeans: DailyMeans, alertFigures: AlertFiguresRepository, events: EventsRepository): ReportService {
     const { config, log } = this;
     const found = resolveReportFont(config.REPORT_FONT);
     const problem = found ? reportFontProblem(found) : 'no font with Chinese glyphs found';
     const font = problem ? null : found;
     if (problem) log.warn({ REPORT_FONT: config.REPORT_FONT ?? null, problem }, 'PDF reports are unavailable: install fonts-noto-cjk or set REPORT_FONT to a font with Chinese glyphs');
-    const sources = new ReportSources(this.pool, this.registry, aqi, dailyMeans, config.TZ_DISTRICT);
+    const sources = new ReportSources(alertFigures, events, this.registry, aqi, dailyMeans, config.TZ_DISTRICT);
     const renderer = workerRenderer(config.REPORT_WORKERS ?? defaultReportWorkers(), log);
-    return new ReportService(this.pool, sources, config.TZ_DISTRICT, { zh: config.DISTRICT_NAME_ZH, en: config.DISTRICT_NAME_EN }, font, log, renderer);
+    return new ReportService(new ReportsRepository(this.pool), sources, config.TZ_DISTRICT, { zh: config.DISTRICT_NAME_ZH, en: config.DISTRICT_NAME_EN }, font, log, renderer);
   }
 
   async startStorage(): Promise<void> {
@@ -89,16 +98,7 @@ export class Runtime {
       }
       throw err;
     }
-    // Bounded waits: with the database away, requests fail within seconds (503) instead of piling up.
-    this.pool = new pg.Pool({
-      connectionString: url,
-      max: 20,
-      idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: 5_000,
-      statement_timeout: config.DB_STATEMENT_TIMEOUT_MS,
-      idle_in_transaction_session_timeout: 60_000,
-    });
-    this.pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
+    this.pool = createPool(url, config.DB_STATEMENT_TIMEOUT_MS, log);
     await syncMetricCatalogue(this.pool);
     await seedSites(this.pool, log);
   }
@@ -107,18 +107,22 @@ export class Runtime {
     const { config, log, pool } = this;
     const metrics = new HubMetrics();
     const events = new IngestEvents();
+    const sites = new SitesRepository(pool);
+    const rollups = new RollupsRepository(pool);
+    const alertFigures = new AlertFiguresRepository(pool);
+    const eventsRepo = new EventsRepository(pool);
     this.registry = new SiteRegistry();
-    await this.registry.load(pool);
-    const aqi = new AqiService(pool, this.registry, config.TZ_DISTRICT);
-    const dailyMeans = new DailyMeans(pool, this.registry, config.TZ_DISTRICT);
-    const indicators = new IndicatorService(pool, this.registry, aqi, log);
+    await this.registry.load(sites);
+    const aqi = new AqiService(rollups, this.registry, config.TZ_DISTRICT);
+    const dailyMeans = new DailyMeans(rollups, this.registry, config.TZ_DISTRICT);
+    const indicators = new IndicatorService(rollups, this.registry, aqi, log);
     this.indicators = indicators;
     await indicators.start();
     events.onCommitted((result) => indicators.nudge(result.latest.map((l) => l.siteKey)));
     const liveState = new LiveState(this.registry, (site, latest) => indicators.indicatorFor(site, latest));
-    await liveState.load(pool);
-    this.ingest = new IngestService(pool, this.registry, metrics, events, config, log);
-    const credentials = new DeviceCredentials(pool);
+    await liveState.load(sites);
+    this.ingest = new IngestService((rows) => writeBatch(pool, rows), this.registry, metrics, events, config, log);
+    const credentials = new DeviceCredentials(new DeviceCredentialsRepository(pool));
     this.credentials = credentials;
     const users = new UsersRepository(pool);
     const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
@@ -151,19 +155,20 @@ export class Runtime {
     await alerts.start();
     await this.ensureAdmin(users);
 
-    this.hj212 = new Hj212Gateway(config, pool, this.registry, this.ingest, metrics, log);
+    this.hj212 = new Hj212Gateway(config, new FlaggedReadingsRepository(pool), this.registry, this.ingest, metrics, log);
     if (config.MQTT_URL) this.subscriber = new MqttSubscriber({ ...config, MQTT_URL: config.MQTT_URL }, this.ingest, log);
     else this.broker = new EmbeddedBroker(config, this.ingest, credentials, log);
 
     const reloadSites = async (): Promise<void> => {
-      await this.registry.load(pool);
+      await this.registry.load(sites);
     };
-    const reports = this.reportService(aqi, dailyMeans);
+    const reports = this.reportService(aqi, dailyMeans, alertFigures, eventsRepo);
     this.reports = reports;
     this.providers = [
       { provide: CONFIG, useValue: config },
       { provide: LOGGER, useValue: log },
-      { provide: PG_POOL, useValue: pool },
+      { provide: DatabaseProbe, useValue: new DatabaseProbe(pool) },
+      { provide: DeadLettersRepository, useValue: new DeadLettersRepository(pool) },
       { provide: HubMetrics, useValue: metrics },
       { provide: IngestEvents, useValue: events },
       { provide: SiteRegistry, useValue: this.registry },
@@ -182,8 +187,8 @@ export class Runtime {
       { provide: AlertEngine, useValue: alerts },
       { provide: AlertActions, useValue: new AlertActions(alertStore, alerts) },
       { provide: RulesService, useValue: new RulesService(rules, alerts, this.registry) },
-      { provide: GoalsService, useValue: new GoalsService(pool, this.registry, aqi, dailyMeans, config.TZ_DISTRICT) },
-      { provide: SitesRepository, useValue: new SitesRepository(pool) },
+      { provide: GoalsService, useValue: new GoalsService(rollups, alertFigures, eventsRepo, this.registry, aqi, dailyMeans, config.TZ_DISTRICT) },
+      { provide: SitesRepository, useValue: sites },
       { provide: ReportService, useValue: reports },
       { provide: SeriesRepository, useValue: new SeriesRepository(pool, config.TZ_DISTRICT) },
       { provide: 'RELOAD_SITES', useValue: reloadSites },
@@ -191,7 +196,8 @@ export class Runtime {
     ];
 
     this.every(SITE_RELOAD_MS, () => reloadSites());
-    this.every(RETENTION_SWEEP_MS, () => this.sweepRetention());
+    const retention = new RetentionRepository(pool);
+    this.every(RETENTION_SWEEP_MS, () => this.sweepRetention(retention));
     const archiveReport = async (): Promise<void> => {
       await reports.archiveDue();
     };
@@ -243,12 +249,9 @@ export class Runtime {
   }
 
   /** Raw readings older than RETENTION_DAYS go (on TimescaleDB its policy drops whole chunks first). */
-  private async sweepRetention(): Promise<void> {
-    const days = this.config.RETENTION_DAYS;
-    const r = await this.pool.query(`DELETE FROM reading WHERE time < now() - make_interval(days => $1)`, [days]);
-    await this.pool.query(`DELETE FROM event WHERE time < now() - make_interval(days => $1)`, [days]);
-    await this.pool.query(`DELETE FROM dead_letter WHERE received_at < now() - interval '90 days'`);
-    if (r.rowCount) this.log.info({ deleted: r.rowCount }, 'retention sweep');
+  private async sweepRetention(retention: RetentionRepository): Promise<void> {
+    const deleted = await retention.sweep(this.config.RETENTION_DAYS);
+    if (deleted) this.log.info({ deleted }, 'retention sweep');
   }
 
   private every(ms: number, fn: () => Promise<void>): void {

@@ -1,6 +1,6 @@
 import { metricFor, NOMINAL_INTERVAL_S } from '@tidewatch/contracts';
-import type pg from 'pg';
 import { addDays, datesFrom, dayStartMs } from '../common/district-time.js';
+import type { RollupsRepository } from '../sites/rollups.repository.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { aqiVersionFor } from '../standards/aqi.js';
 import { dailyAqi, hourlyAqi, POLLUTANTS, type AqiResult, type DailyStats, type HourlyStats, type Pollutant } from '../standards/aqi-index.js';
@@ -37,7 +37,7 @@ const standardName = (v: string): string => `HJ 633-${v}`;
 /** Hourly and daily AQI from the hourly rollup (never from raw readings). */
 export class AqiService {
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly rollups: RollupsRepository,
     private readonly registry: SiteRegistry,
     private readonly tz: string,
   ) {}
@@ -53,17 +53,7 @@ export class AqiService {
 
   private async hours(siteKeys: number[], fromMs: number, toMs: number): Promise<StationHours> {
     if (siteKeys.length === 0) return new Map();
-    // One row per station and pollutant with its hours as arrays: far less to parse than a row per hour.
-    const { rows } = await this.pool.query<{ site_key: number; metric_id: number; hours: number[]; ns: number[]; sums: number[] }>({
-      name: 'tidewatch-aqi-hours',
-      text: `SELECT site_key, metric_id,
-                    array_agg((extract(epoch FROM hour) * 1000)::float8 ORDER BY hour) AS hours,
-                    array_agg(n ORDER BY hour) AS ns, array_agg(sum ORDER BY hour) AS sums
-             FROM reading_hourly
-             WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 AND hour < $4
-             GROUP BY site_key, metric_id`,
-      values: [siteKeys, METRIC_IDS, new Date(fromMs), new Date(toMs)],
-    });
+    const rows = await this.rollups.hourSeries(siteKeys, METRIC_IDS, fromMs, toMs);
     const hourRows: HourRow[] = [];
     for (const r of rows) {
       const pollutant = POLLUTANT_BY_METRIC.get(r.metric_id) as Pollutant;

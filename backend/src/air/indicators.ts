@@ -1,6 +1,6 @@
 import { metricFor, type LatestValue, type ServerToClientEvents, type SiteIndicator } from '@tidewatch/contracts';
-import type pg from 'pg';
 import type { Logger } from '../logging/logger.js';
+import type { RollupsRepository } from '../sites/rollups.repository.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { effluentCompliance, gradeOfRoman, riverClass, seawaterClass } from '../standards/water.js';
 import type { AqiService, LatestAqi } from './aqi.service.js';
@@ -26,7 +26,7 @@ export class IndicatorService {
   private nudged: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly rollups: RollupsRepository,
     private readonly registry: SiteRegistry,
     private readonly aqi: AqiService,
     private readonly log: Logger,
@@ -85,11 +85,7 @@ export class IndicatorService {
     const plants = this.registry.ofKind('wwtp');
     if (plants.length === 0) return;
     const ids = WWTP_METRICS.map((m) => metricFor('wwtp', m)!.id);
-    const { rows } = await this.pool.query<{ site_key: number; metric_id: number; mean: number }>(
-      `SELECT site_key, metric_id, sum(sum) / sum(n) AS mean FROM reading_hourly
-       WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 GROUP BY 1, 2`,
-      [plants.map((p) => p.key), ids, new Date(nowMs - 24 * 3_600_000)],
-    );
+    const rows = await this.rollups.meansSince(plants.map((p) => p.key), ids, nowMs - 24 * 3_600_000);
     for (const plant of plants) {
       const means: Record<string, number> = {};
       for (const r of rows.filter((x) => x.site_key === plant.key)) {

@@ -1,6 +1,6 @@
 import type { AlertEngine } from './alert-engine.js';
-import type { AlertStore, AlertHistoryEntry, AlertRecord } from './alert-store.js';
-import { AlertNotFoundError } from './alert-store.js';
+import type { AlertStore, AlertHistoryEntry, AlertRecord } from './alerts.repository.js';
+import { AlertNotFoundError } from './alerts.repository.js';
 
 /** What people do to alerts: each step is stored, then announced (socket.io, webhooks, site status). */
 export class AlertActions {

@@ -4,7 +4,7 @@ import type { IngestEvents } from '../ingest/ingest-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
-import type { AlertRecord, AlertStore } from './alert-store.js';
+import type { AlertRecord, AlertStore } from './alerts.repository.js';
 import { emptyState, evaluate, type EvaluationInput, type Observation, type RuleState, type SiteEvent } from './evaluate.js';
 import { severityRank, type Condition, type Rule, type RuleDefinition, type Severity } from './rule-model.js';
 import type { RuleOverride, RulesRepository } from './rules.repository.js';

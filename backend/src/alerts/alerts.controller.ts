@@ -7,7 +7,7 @@ import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
 import { decimalId, queryInt, siteIdParam } from '../common/http-schemas.js';
 import { AlertActions } from './alert-actions.js';
-import { AlertStore, type AlertHistoryEntry, type AlertRecord } from './alert-store.js';
+import { AlertStore, type AlertHistoryEntry, type AlertRecord } from './alerts.repository.js';
 import { ruleDefinitionSchema, ruleSchema, SEVERITIES, type Rule } from './rule-model.js';
 import { RulesService } from './rules.service.js';
 

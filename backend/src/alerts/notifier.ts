@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
-import type { AlertRecord } from './alert-store.js';
+import type { AlertRecord } from './alerts.repository.js';
 
 const MAX_ATTEMPTS = 6;
 const FIRST_DELAY_MS = 1000;

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { DeviceCredentials } from '../sites/device-credentials.js';
+import { DeviceCredentialsRepository } from '../sites/device-credentials.repository.js';
 import { DEVICES_USAGE, mosquittoAcl, mosquittoPasswordFile, parseDevicesArgs, type DeviceLogin, type MosquittoCommand } from './mosquitto-files.js';
 
 async function activeSites(pool: pg.Pool, wanted: readonly string[]): Promise<string[]> {
@@ -17,7 +18,7 @@ async function activeSites(pool: pg.Pool, wanted: readonly string[]): Promise<st
 }
 
 async function issueAll(pool: pg.Pool, sites: readonly string[]): Promise<DeviceLogin[]> {
-  const credentials = new DeviceCredentials(pool);
+  const credentials = new DeviceCredentials(new DeviceCredentialsRepository(pool));
   const logins: DeviceLogin[] = [];
   for (const id of sites) {
     const login = await credentials.issue(id);

@@ -1,7 +1,9 @@
 import { metricFor } from '@tidewatch/contracts';
 import { DailyMeans, meansOf } from '../sites/daily-means.js';
-import type pg from 'pg';
 import type { AqiService, DailyAqiDay } from '../air/aqi.service.js';
+import type { AlertFiguresRepository } from '../alerts/alert-figures.repository.js';
+import type { EventsRepository } from '../sites/events.repository.js';
+import type { RollupsRepository } from '../sites/rollups.repository.js';
 import { dayStartMs, localDate } from '../common/district-time.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
 import { compositeIndex, goodDaysRatio, type CompositeDay } from '../standards/composite.js';
@@ -39,7 +41,9 @@ export class GoalsService {
   private cache: { at: number; report: GoalsReport } | null = null;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly rollups: RollupsRepository,
+    private readonly alertFigures: AlertFiguresRepository,
+    private readonly events: EventsRepository,
     private readonly registry: SiteRegistry,
     private readonly aqi: AqiService,
     private readonly dailyMeans: DailyMeans,
@@ -120,11 +124,7 @@ export class GoalsService {
     const plants = this.registry.ofKind('wwtp');
     const names = EFFLUENT_METRICS;
     const ids = names.map((m) => metricFor('wwtp', m)!.id);
-    const { rows } = await this.pool.query<{ site_key: number; hour: Date; metric_id: number; mean: number }>(
-      `SELECT site_key, hour, metric_id, sum / n AS mean FROM reading_hourly
-       WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3`,
-      [plants.map((p) => p.key), ids, new Date(dayStartMs(yearFrom, this.tz))],
-    );
+    const rows = await this.rollups.hourlyMeansSince(plants.map((p) => p.key), ids, dayStartMs(yearFrom, this.tz));
     const hours = new Map<string, Record<string, number>>();
     for (const r of rows) {
       const key = `${r.site_key}:${r.hour.getTime()}`;
@@ -158,7 +158,7 @@ export class GoalsService {
     const faults: number[] = [];
     for (const days of means.values()) for (const v of days.values()) if (v.pump_fault !== undefined) faults.push(v.pump_fault.mean);
     const availability = faults.length ? 1 - faults.reduce((a, b) => a + b, 0) / faults.length : null;
-    const overflow = await this.countAlerts(`rule_id = 'pump-level'`, monthFrom);
+    const overflow = await this.alertFigures.countOpenedSince('pump-level', dayStartMs(monthFrom, this.tz));
     return {
       id: 'sewage',
       name_zh: '污水管网',
@@ -173,21 +173,8 @@ export class GoalsService {
     };
   }
 
-  private async countAlerts(where: string, from: string): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM alert WHERE ${where} AND opened_at >= $1`, [new Date(dayStartMs(from, this.tz))]);
-    return rows[0]?.n ?? 0;
-  }
-
   private async gas(monthFrom: string): Promise<Goal> {
-    const { rows } = await this.pool.query<{ open_critical: number; open_all: number; median_ack: number | null }>(
-      `SELECT count(*) FILTER (WHERE a.state <> 'resolved' AND a.severity = 'critical')::int AS open_critical,
-              count(*) FILTER (WHERE a.state <> 'resolved')::int AS open_all,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.acknowledged_at - a.opened_at) / 60)
-                FILTER (WHERE a.acknowledged_at IS NOT NULL AND a.opened_at >= $1) AS median_ack
-       FROM alert a JOIN site s ON s.key = a.site_key WHERE s.kind = 'gas_point'`,
-      [new Date(dayStartMs(monthFrom, this.tz))],
-    );
-    const r = rows[0]!;
+    const r = await this.alertFigures.gasPoints(dayStartMs(monthFrom, this.tz));
     return {
       id: 'gas',
       name_zh: '燃气安全',
@@ -204,14 +191,11 @@ export class GoalsService {
   }
 
   private async ports(monthFrom: string): Promise<Goal> {
-    const { rows } = await this.pool.query<{ inspections: number; hazards: number; rectified: number }>(
-      `SELECT count(*) FILTER (WHERE type = 'inspection')::int AS inspections,
-              coalesce(sum(jsonb_array_length(data->'hazards')) FILTER (WHERE type = 'inspection' AND data->>'result' = 'fail'), 0)::int AS hazards,
-              count(*) FILTER (WHERE type = 'rectified')::int AS rectified
-       FROM event e JOIN site s ON s.key = e.site_key WHERE s.kind = 'fishing_port' AND e.time >= $1`,
-      [new Date(dayStartMs(monthFrom, this.tz))],
-    );
-    const r = rows[0]!;
+    const ports = this.registry.ofKind('fishing_port').map((s) => s.key);
+    // The same counts as the monthly report, summed over the ports.
+    const counts = await this.events.countsBySiteAndType(ports, dayStartMs(monthFrom, this.tz), null);
+    const total = (type: string): number => counts.filter((c) => c.type === type).reduce((a, c) => a + c.count, 0);
+    const r = { inspections: total('inspection'), hazards: counts.reduce((a, c) => a + c.hazards, 0), rectified: total('rectified') };
     const share = r.hazards ? Math.min(1, r.rectified / r.hazards) : null;
     return {
       id: 'ports',
@@ -229,7 +213,7 @@ export class GoalsService {
   }
 
   private async ebike(monthFrom: string): Promise<Goal> {
-    const n = await this.countAlerts(`rule_id = 'ebike-fire'`, monthFrom);
+    const n = await this.alertFigures.countOpenedSince('ebike-fire', dayStartMs(monthFrom, this.tz));
     return {
       id: 'ebike',
       name_zh: '电动自行车充电',

@@ -1,9 +1,8 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type pg from 'pg';
 import { Public } from '../auth/roles.js';
-import { PG_POOL } from '../database/database.tokens.js';
+import { DatabaseProbe } from '../database/database-probe.js';
 import { HubMetrics } from '../metrics/metrics.service.js';
 
 /** Whether the hub's broker link is up, whichever broker it uses. */
@@ -17,7 +16,7 @@ const DB_PROBE_TIMEOUT_MS = 2000;
 @Public()
 export class HealthController {
   constructor(
-    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @Inject(DatabaseProbe) private readonly database: DatabaseProbe,
     @Inject(BROKER_STATUS) private readonly brokerUp: BrokerStatus,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
   ) {}
@@ -41,7 +40,7 @@ export class HealthController {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        this.pool.query('SELECT 1').then(() => true),
+        this.database.ping().then(() => true),
         new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), DB_PROBE_TIMEOUT_MS))),
       ]);
     } catch {

@@ -1,6 +1,5 @@
 import net from 'node:net';
 import { metricFor, siteTopic, type RejectReason } from '@tidewatch/contracts';
-import type pg from 'pg';
 import { tzOffsetMs } from '../common/district-time.js';
 import { describeListenError } from '../common/net.js';
 import type { Config } from '../config/config.js';
@@ -9,6 +8,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Hj212DropReason, HubMetrics } from '../metrics/metrics.service.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { accessRefusal } from './access.js';
+import type { FlaggedReadingsRepository } from './flagged-readings.repository.js';
 import { ackFrame, MAX_DATA_BYTES, parsePacket, takeFrame, type Packet } from './frame.js';
 import { convertPacket } from './mapping.js';
 import { ConnectionCounts, RejectWindows, summaryDetail, type RejectSummary } from './peer-limits.js';
@@ -57,7 +57,7 @@ export class Hj212Gateway {
 
   constructor(
     private readonly config: Config,
-    private readonly pool: pg.Pool,
+    private readonly flaggedReadings: FlaggedReadingsRepository,
     private readonly registry: SiteRegistry,
     private readonly ingest: IngestService,
     private readonly metrics: HubMetrics,
@@ -247,14 +247,8 @@ export class Hj212Gateway {
   private async storeFlagged(siteKey: number, ts: number, flagged: { metric: string; value: number; flag: string }[]): Promise<void> {
     const rows = flagged.flatMap((f) => {
       const def = metricFor('wwtp', f.metric);
-      return def && /^[A-Za-z]$/.test(f.flag) ? [{ id: def.id, value: f.value, flag: f.flag }] : [];
+      return def && /^[A-Za-z]$/.test(f.flag) ? [{ metricId: def.id, value: f.value, flag: f.flag }] : [];
     });
-    if (rows.length === 0) return;
-    await this.pool.query(
-      `INSERT INTO reading_flagged (site_key, metric_id, time, value, flag)
-       SELECT $1, metric_id, $2, value, flag FROM unnest($3::smallint[], $4::float8[], $5::text[]) AS t(metric_id, value, flag)
-       ON CONFLICT DO NOTHING`,
-      [siteKey, new Date(ts), rows.map((r) => r.id), rows.map((r) => r.value), rows.map((r) => r.flag)],
-    );
+    await this.flaggedReadings.insert(siteKey, ts, rows);
   }
 }

@@ -1,10 +1,9 @@
 import { storableText, type RejectReason } from '@tidewatch/contracts';
-import type pg from 'pg';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
-import { writeBatch, type DeadLetterRow } from './batch-writer.js';
+import type { BatchResult, BatchRows, DeadLetterRow } from './batch-writer.js';
 import { IngestBatcher, type BatchItem } from './ingest-batcher.js';
 import type { IngestEvents } from './ingest-events.js';
 import { parseDeviceMessage, type Rejection } from './message-parser.js';
@@ -41,7 +40,7 @@ export class IngestService {
   private roomWaiters: { limit: number; resolve: () => void }[] = [];
 
   constructor(
-    pool: pg.Pool,
+    writeBatch: (rows: BatchRows) => Promise<BatchResult>,
     private readonly registry: SiteRegistry,
     private readonly metrics: HubMetrics,
     events: IngestEvents,
@@ -52,7 +51,7 @@ export class IngestService {
       maxRows: config.INGEST_BATCH_MAX,
       maxDelayMs: config.INGEST_BATCH_MS,
       writers: 2,
-      write: (rows) => writeBatch(pool, rows),
+      write: writeBatch,
       onCommitted: (result, seconds) => {
         metrics.readingsIngested.inc(result.inserted);
         metrics.duplicates.inc(result.duplicates);

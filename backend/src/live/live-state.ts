@@ -1,7 +1,7 @@
 import { metricById, type LatestValue, type SiteIndicator, type SiteSnapshot } from '@tidewatch/contracts';
-import type pg from 'pg';
 import type { BatchResult } from '../ingest/batch-writer.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
+import type { SitesRepository } from '../sites/sites.repository.js';
 import { publicParams } from '../sites/public-params.js';
 import { livenessStatus, statusFromAlerts } from '../sites/site-status.js';
 
@@ -27,11 +27,8 @@ export class LiveState {
   /** The most severe open alert of a site; set once the alert engine exists. */
   alertSeverity: (siteKey: number) => string | null = () => null;
 
-  async load(pool: pg.Pool): Promise<void> {
-    const sites = await pool.query<{ key: number; online: boolean; status_at: Date | null; last_seen: Date | null }>(
-      `SELECT key, online, status_at, last_seen FROM site WHERE retired_at IS NULL`,
-    );
-    for (const s of sites.rows) {
+  async load(sites: Pick<SitesRepository, 'liveness' | 'latestReadings'>): Promise<void> {
+    for (const s of await sites.liveness()) {
       this.bySite.set(s.key, {
         online: s.online,
         statusAtMs: s.status_at?.getTime() ?? null,
@@ -39,10 +36,7 @@ export class LiveState {
         latest: new Map(),
       });
     }
-    const latest = await pool.query<{ site_key: number; metric_id: number; time: Date; value: number }>(
-      `SELECT site_key, metric_id, time, value FROM reading_latest`,
-    );
-    for (const r of latest.rows) this.entry(r.site_key).latest.set(r.metric_id, { timeMs: r.time.getTime(), value: r.value });
+    for (const r of await sites.latestReadings()) this.entry(r.site_key).latest.set(r.metric_id, { timeMs: r.time.getTime(), value: r.value });
   }
 
   private entry(siteKey: number): SiteLive {

@@ -1,12 +1,13 @@
 import type { SiteKind } from '@tidewatch/contracts';
-import type pg from 'pg';
 import type { AqiService } from '../air/aqi.service.js';
+import type { AlertFiguresRepository } from '../alerts/alert-figures.repository.js';
 import { addDays, dayStartMs } from '../common/district-time.js';
 import type { DailyMeans, DailyFigures } from '../sites/daily-means.js';
+import type { EventsRepository } from '../sites/events.repository.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { aqiVersionFor } from '../standards/aqi.js';
 import { RIVER_CLASS_INDICATORS, SEA_CLASS_INDICATORS } from '../standards/water.js';
-import { WWTP_METRICS, type AlertFact, type EventCount, type MonthlyInput, type SiteDays, type SiteName } from './monthly-report.js';
+import { WWTP_METRICS, type EventCount, type MonthlyInput, type SiteDays, type SiteName } from './monthly-report.js';
 
 /** The district dates of a month YYYY-MM. */
 export function daysOfMonth(month: string): string[] {
@@ -21,7 +22,8 @@ const target = (s: SiteMeta): string | null => (typeof s.params.target_class ===
 /** Gathers one month's inputs for the report: a fixed handful of queries, none per site. */
 export class ReportSources {
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly alertFigures: AlertFiguresRepository,
+    private readonly eventsRepo: EventsRepository,
     private readonly registry: SiteRegistry,
     private readonly aqi: AqiService,
     private readonly dailyMeans: DailyMeans,
@@ -44,7 +46,7 @@ export class ReportSources {
       means('gas_point', ['ch4_lel_pct']),
       means('fishing_port', ['wind_level']),
       means('ebike_charging', ['temp_c']),
-      this.alerts(startMs, endMs),
+      this.alertFigures.openedBetween(startMs, endMs),
       this.events(startMs, endMs),
     ]);
     const sitesOf = (kind: SiteKind, figures: DailyFigures): { site: SiteName; meta: SiteMeta; days: SiteDays }[] =>
@@ -69,32 +71,8 @@ export class ReportSources {
     };
   }
 
-  private async alerts(startMs: number, endMs: number): Promise<AlertFact[]> {
-    const { rows } = await this.pool.query<{ site: string; kind: string; rule_id: string; severity: AlertFact['severity']; opened: number; acked: number | null; resolved: number | null }>(
-      `SELECT s.id AS site, s.kind, a.rule_id, a.severity,
-              extract(epoch FROM a.opened_at) * 1000 AS opened,
-              extract(epoch FROM a.acknowledged_at) * 1000 AS acked,
-              extract(epoch FROM a.resolved_at) * 1000 AS resolved
-       FROM alert a JOIN site s ON s.key = a.site_key
-       WHERE a.opened_at >= $1 AND a.opened_at < $2`,
-      [new Date(startMs), new Date(endMs)],
-    );
-    const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
-    return rows.map((r) => ({ site: r.site, kind: r.kind, rule_id: r.rule_id, severity: r.severity, opened_at: Number(r.opened), acknowledged_at: num(r.acked), resolved_at: num(r.resolved) }));
-  }
-
-  private async events(startMs: number, endMs: number): Promise<EventCount[]> {
+  private events(startMs: number, endMs: number): Promise<EventCount[]> {
     const keys = [...this.registry.ofKind('fishing_port'), ...this.registry.ofKind('pump_station')].map((s) => s.key);
-    if (keys.length === 0) return [];
-    const { rows } = await this.pool.query<{ site: string; type: string; count: number; hazards: number; failed: number }>(
-      `SELECT s.id AS site, e.type, count(*)::int AS count,
-              coalesce(sum(jsonb_array_length(e.data->'hazards')) FILTER (WHERE e.type = 'inspection' AND e.data->>'result' = 'fail' AND jsonb_typeof(e.data->'hazards') = 'array'), 0)::int AS hazards,
-              count(*) FILTER (WHERE e.type = 'inspection' AND e.data->>'result' = 'fail')::int AS failed
-       FROM event e JOIN site s ON s.key = e.site_key
-       WHERE e.site_key = ANY($1::int[]) AND e.time >= $2 AND e.time < $3
-       GROUP BY 1, 2`,
-      [keys, new Date(startMs), new Date(endMs)],
-    );
-    return rows;
+    return this.eventsRepo.countsBySiteAndType(keys, startMs, endMs);
   }
 }

@@ -1,35 +1,32 @@
-import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../logging/logger.js';
-import type { MonthlyInput } from './monthly-report.js';
+import type { MonthlyInput, MonthlyReport } from './monthly-report.js';
 import { daysOfMonth, type ReportSources } from './report-sources.js';
 import { renderDocument, type RenderJob } from './render-document.js';
 import type { ReportRenderer } from './report-renderer.js';
+import type { ReportsRepository } from './reports.repository.js';
 import { NoReportFontError, RENDER_QUEUE_MAX, RenderRefusedError, RENDERS_PER_USER, ReportService } from './report.service.js';
 
-/** A stand-in for the database: remembers archived months and when each was generated. */
-function fakePool(): { pool: pg.Pool; archived: Map<string, unknown>; selects: number } {
-  const archived = new Map<string, unknown>();
+/** A stand-in for the reports repository: remembers archived months and when each was generated. */
+function fakeArchive(): { archive: ReportsRepository; archived: Map<string, MonthlyReport> } {
+  const archived = new Map<string, MonthlyReport>();
   const generatedAt = new Map<string, Date>();
   let clock = Date.parse('2026-12-01T00:00:00Z');
-  const state = { pool: null as unknown as pg.Pool, archived, selects: 0 };
-  state.pool = {
-    query: async (text: string, values: unknown[]) => {
-      const month = values[0] as string;
-      if (text.startsWith('SELECT')) {
-        state.selects++;
-        const f = archived.get(month);
-        return { rows: f ? [{ figures: f, generated_at: generatedAt.get(month) }] : [], rowCount: f ? 1 : 0 };
-      }
-      if (text.startsWith('INSERT') && (text.includes('DO UPDATE') || !archived.has(month))) {
-        archived.set(month, values[1]);
-        generatedAt.set(month, new Date((clock += 1000)));
-        return { rows: [{ generated_at: generatedAt.get(month) }], rowCount: 1 };
-      }
-      return { rows: [], rowCount: 0 };
+  const store = (month: string, figures: MonthlyReport): { generated_at: Date } => {
+    archived.set(month, figures);
+    generatedAt.set(month, new Date((clock += 1000)));
+    return { generated_at: generatedAt.get(month)! };
+  };
+  const archive: Pick<ReportsRepository, 'find' | 'exists' | 'insertIfAbsent' | 'upsert'> = {
+    find: async (month) => {
+      const figures = archived.get(month);
+      return figures ? { figures, generated_at: generatedAt.get(month) } : null;
     },
-  } as unknown as pg.Pool;
-  return state;
+    exists: async (month) => archived.has(month),
+    insertIfAbsent: async (month, figures) => (archived.has(month) ? null : store(month, figures)),
+    upsert: async (month, figures) => store(month, figures),
+  };
+  return { archive: archive as ReportsRepository, archived };
 }
 
 /** Renders on the calling thread, counting renderings; `hold` keeps them pending until released. */
@@ -68,9 +65,9 @@ const DISTRICT = { zh: '大连高新区', en: 'Dalian High-tech Zone' };
 
 describe('ReportService', () => {
   it('archives last month by itself only once it is a day old, and only once', async () => {
-    const db = fakePool();
+    const db = fakeArchive();
     const { sources, gathered } = fakeSources();
-    const svc = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
+    const svc = new ReportService(db.archive, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
     // 2026-11-01 20:00 in Shanghai: October ended 20 hours ago.
     expect(await svc.archiveDue(Date.parse('2026-11-01T20:00:00+08:00'))).toBeNull();
     expect(db.archived.size).toBe(0);
@@ -83,9 +80,9 @@ describe('ReportService', () => {
   });
 
   it('leaves a month without any data unarchived, so a later backfill still counts', async () => {
-    const db = fakePool();
+    const db = fakeArchive();
     const { sources, gathered } = fakeSources(false);
-    const svc = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
+    const svc = new ReportService(db.archive, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
     expect(await svc.archiveDue(Date.parse('2026-11-02T00:00:00+08:00'))).toBeNull();
     expect((await svc.figures('2026-09', Date.parse('2026-11-02T00:00:00+08:00'))).has_data).toBe(false);
     await svc.regenerate('2026-08', 'admin', Date.parse('2026-11-02T00:00:00+08:00'));
@@ -94,15 +91,15 @@ describe('ReportService', () => {
   });
 
   it('computes the running month but does not archive it; serves an archived month without recomputing', async () => {
-    const db = fakePool();
+    const db = fakeArchive();
     const { sources, gathered } = fakeSources();
-    const svc = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
+    const svc = new ReportService(db.archive, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
     const now = Date.parse('2026-11-28T12:00:00+08:00');
     expect((await svc.figures('2026-11', now)).month).toBe('2026-11');
     expect(db.archived.size).toBe(0);
     await svc.figures('2026-09', now);
     expect(db.archived.has('2026-09')).toBe(true);
-    const fresh = new ReportService(db.pool, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
+    const fresh = new ReportService(db.archive, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
     await fresh.figures('2026-09', now);
     expect(gathered).toEqual(['2026-11', '2026-09']); // the second service read the archive
     // An admin's regeneration within the day after the month recomputes but does not archive yet.
@@ -115,17 +112,17 @@ describe('ReportService', () => {
   });
 
   it('renders every format but PDF without a font, and says why PDF cannot be made', async () => {
-    const db = fakePool();
-    const svc = new ReportService(db.pool, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
+    const db = fakeArchive();
+    const svc = new ReportService(db.archive, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
     for (const f of ['json', 'html', 'csv', 'xlsx'] as const) expect((await svc.render('2026-09', f, 'zh', 1)).filename).toBe(`tidewatch-report-2026-09-zh.${f}`);
     await expect(svc.render('2026-09', 'pdf', 'zh', 1)).rejects.toThrow(NoReportFontError);
     await expect(svc.render('2026-09', 'pdf', 'zh', 1)).rejects.toThrow(/fonts-noto-cjk or set REPORT_FONT/);
   });
 
   it('serves a repeated document from the cache until the month is regenerated', async () => {
-    const db = fakePool();
+    const db = fakeArchive();
     const renderer = inline();
-    const svc = new ReportService(db.pool, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, renderer);
+    const svc = new ReportService(db.archive, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, renderer);
     await svc.figures('2026-09', Date.parse('2026-11-28T12:00:00+08:00'));
     expect(db.archived.has('2026-09')).toBe(true);
     expect((await svc.render('2026-09', 'html', 'zh', 1)).cache).toBe('miss');
@@ -142,9 +139,9 @@ describe('ReportService', () => {
   });
 
   it('refuses a user’s third rendering in flight with 429 material, shares identical renderings, and frees the slots', async () => {
-    const db = fakePool();
+    const db = fakeArchive();
     const renderer = inline(true);
-    const svc = new ReportService(db.pool, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, renderer);
+    const svc = new ReportService(db.archive, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, renderer);
     await svc.figures('2026-09', Date.parse('2026-11-28T12:00:00+08:00'));
     const first = svc.render('2026-09', 'html', 'zh', 7);
     const same = svc.render('2026-09', 'html', 'zh', 7);
@@ -164,7 +161,7 @@ describe('ReportService', () => {
 
   it('refuses a rendering past the workers plus the queue as busy, whoever asks', async () => {
     const renderer = inline(true);
-    const svc = new ReportService(fakePool().pool, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, renderer);
+    const svc = new ReportService(fakeArchive().archive, fakeSources().sources, 'Asia/Shanghai', DISTRICT, null, log, renderer);
     const months = Array.from({ length: 9 }, (_, i) => `2026-0${i + 1}`);
     const keys = months.flatMap((m) => (['zh', 'en'] as const).map((lang) => [m, lang] as const)).slice(0, renderer.size + RENDER_QUEUE_MAX);
     const admitted = keys.map(([m, lang], i) => svc.render(m, 'csv', lang, 100 + i));

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { addDays, dayStartMs, localDate } from '../common/district-time.js';
 import type { Logger } from '../logging/logger.js';
 import { DocumentCache } from './document-cache.js';
@@ -9,6 +8,7 @@ import type { ReportFont } from './render-pdf.js';
 import type { ReportRenderer } from './report-renderer.js';
 import { daysOfMonth, type ReportSources } from './report-sources.js';
 import type { Lang } from './report-tables.js';
+import type { ReportsRepository } from './reports.repository.js';
 
 export const REPORT_FORMATS = ['json', 'html', 'pdf', 'xlsx', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -67,7 +67,7 @@ export class ReportService {
   private readonly limiter: RenderLimiter;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly archive: Pick<ReportsRepository, 'find' | 'exists' | 'insertIfAbsent' | 'upsert'>,
     private readonly sources: ReportSources,
     private readonly tz: string,
     private readonly district: { zh: string; en: string },
@@ -102,16 +102,13 @@ export class ReportService {
   }
 
   private async load(month: string, nowMs: number): Promise<Figures> {
-    const { rows } = await this.pool.query<{ figures: MonthlyReport; generated_at?: Date }>('SELECT figures, generated_at FROM report WHERE month = $1', [month]);
-    if (rows[0]) return { report: rows[0].figures, version: archivedVersion(rows[0].generated_at, nowMs) };
+    const archived = await this.archive.find(month);
+    if (archived) return { report: archived.figures, version: archivedVersion(archived.generated_at, nowMs) };
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
     let version = `computed ${nowMs}`;
     if (this.archivable(month, nowMs) && report.has_data) {
-      const r = await this.pool.query<{ generated_at?: Date }>(
-        'INSERT INTO report (month, figures) VALUES ($1, $2) ON CONFLICT (month) DO NOTHING RETURNING generated_at',
-        [month, report],
-      );
-      if (r.rows[0]) version = archivedVersion(r.rows[0].generated_at, nowMs);
+      const inserted = await this.archive.insertIfAbsent(month, report);
+      if (inserted) version = archivedVersion(inserted.generated_at, nowMs);
       this.log.info({ month }, 'monthly report archived');
     }
     return { report, version };
@@ -126,8 +123,7 @@ export class ReportService {
   async archiveDue(nowMs = Date.now()): Promise<string | null> {
     const month = previousMonth(localDate(nowMs, this.tz).slice(0, 7));
     if (!this.archivable(month, nowMs)) return null;
-    const { rowCount } = await this.pool.query('SELECT 1 FROM report WHERE month = $1', [month]);
-    if (rowCount) return null;
+    if (await this.archive.exists(month)) return null;
     return (await this.figures(month, nowMs)).has_data ? month : null;
   }
 
@@ -137,13 +133,8 @@ export class ReportService {
     let version = `computed ${nowMs}`;
     // Within the day after the month, late data is still coming: recomputed, but not archived yet.
     if (this.archivable(month, nowMs) && report.has_data) {
-      const r = await this.pool.query<{ generated_at?: Date }>(
-        `INSERT INTO report (month, figures, generated_by) VALUES ($1, $2, $3)
-         ON CONFLICT (month) DO UPDATE SET figures = EXCLUDED.figures, generated_at = now(), generated_by = EXCLUDED.generated_by
-         RETURNING generated_at`,
-        [month, report, by],
-      );
-      if (r.rows[0]) version = archivedVersion(r.rows[0].generated_at, nowMs);
+      const stored = await this.archive.upsert(month, report, by);
+      if (stored) version = archivedVersion(stored.generated_at, nowMs);
     }
     this.cache.set(month, { at: nowMs, report, version });
     this.documents.deletePrefix(`${month}|`);

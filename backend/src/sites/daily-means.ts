@@ -1,6 +1,6 @@
 import { metricFor, type SiteKind } from '@tidewatch/contracts';
-import type pg from 'pg';
 import { addDays, dayStartMs } from '../common/district-time.js';
+import type { RollupsRepository } from './rollups.repository.js';
 import type { SiteRegistry } from './site-registry.js';
 
 /** A metric's figures for one district day, from the hourly rollup. */
@@ -19,7 +19,7 @@ export type DailyFigures = Map<number, Map<string, Record<string, DayFigure>>>;
 /** Daily means (days counted in the district's zone) of a kind's metrics, in one query over the rollup. */
 export class DailyMeans {
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly rollups: RollupsRepository,
     private readonly registry: SiteRegistry,
     private readonly tz: string,
   ) {}
@@ -33,15 +33,7 @@ export class DailyMeans {
     });
     const out: DailyFigures = new Map();
     if (sites.length === 0) return out;
-    const { rows } = await this.pool.query<{ site_key: number; metric_id: number; day: string; mean: number; max: number; n: number; hours: number }>({
-      name: 'tidewatch-daily-means',
-      text: `SELECT site_key, metric_id, to_char(hour AT TIME ZONE $5, 'YYYY-MM-DD') AS day,
-                    sum(sum) / sum(n) AS mean, max(max) AS max, sum(n)::float8 AS n, count(*)::int AS hours
-             FROM reading_hourly
-             WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 AND hour < $4
-             GROUP BY 1, 2, 3`,
-      values: [sites.map((s) => s.key), ids, new Date(dayStartMs(from, this.tz)), new Date(dayStartMs(addDays(to, 1), this.tz)), this.tz],
-    });
+    const rows = await this.rollups.daily(sites.map((s) => s.key), ids, dayStartMs(from, this.tz), dayStartMs(addDays(to, 1), this.tz), this.tz);
     for (const r of rows) {
       const name = metrics[ids.indexOf(r.metric_id)]!;
       let bySite = out.get(r.site_key);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
-import type pg from 'pg';
+import type { DeviceCredentialsRepository } from './device-credentials.repository.js';
 
 /** How long a successful check of a stored password is remembered (argon2 is slow on purpose). */
 const VERIFY_CACHE_MS = 60_000;
@@ -26,7 +26,7 @@ export class DeviceCredentials {
   private readonly changes = new Map<string, number>();
   private readonly listeners: ((siteId: string) => void)[] = [];
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly stored: DeviceCredentialsRepository) {}
 
   /** `listener` hears of every rotation or revocation of a site's credential. */
   onChange(listener: (siteId: string) => void): void {
@@ -42,27 +42,16 @@ export class DeviceCredentials {
   async issue(siteId: string): Promise<{ username: string; password: string } | null> {
     const password = newDevicePassword();
     const hash = await argon2.hash(password, { type: argon2.argon2id });
-    const { rowCount } = await this.pool.query(
-      `INSERT INTO device_credential (site_key, password_hash)
-       SELECT key, $2 FROM site WHERE id = $1 AND retired_at IS NULL
-       ON CONFLICT (site_key) DO UPDATE SET password_hash = excluded.password_hash, created_at = now()`,
-      [siteId, hash],
-    );
-    if (!rowCount) return null;
+    if (!(await this.stored.store(siteId, hash))) return null;
     this.changed(siteId);
     return { username: siteId, password };
   }
 
   /** Revokes a site's credential (stored and simulated); false when there is no such site. */
   async revoke(siteId: string): Promise<boolean> {
-    const { rows } = await this.pool.query<{ found: boolean }>(
-      `WITH s AS (SELECT key FROM site WHERE id = $1),
-            d AS (DELETE FROM device_credential c USING s WHERE c.site_key = s.key)
-       SELECT EXISTS (SELECT 1 FROM s) AS found`,
-      [siteId],
-    );
+    const found = await this.stored.remove(siteId);
     this.changed(siteId);
-    return rows[0]?.found ?? false;
+    return found;
   }
 
   /** In-memory passwords for the in-process simulators of these sites (lost at exit). */
@@ -77,16 +66,11 @@ export class DeviceCredentials {
   }
 
   async verify(siteId: string, password: string): Promise<boolean> {
-    const { rows } = await this.pool.query<{ password_hash: string | null }>(
-      `SELECT c.password_hash FROM site s LEFT JOIN device_credential c ON c.site_key = s.key
-       WHERE s.id = $1 AND s.retired_at IS NULL`,
-      [siteId],
-    );
-    if (rows.length === 0) return false;
+    const hash = await this.stored.hashOf(siteId);
+    if (hash === undefined) return false;
     const digest = sha256(password);
     const simulated = this.simulated.get(siteId);
     if (simulated && timingSafeEqual(simulated, digest)) return true;
-    const hash = rows[0]!.password_hash;
     if (!hash) return false;
     if (this.remembered(siteId, hash, digest)) return true;
     const generation = this.generation(siteId);

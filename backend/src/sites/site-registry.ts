@@ -1,6 +1,6 @@
 import type { SiteKind } from '@tidewatch/contracts';
-import type pg from 'pg';
 import type { SiteRef } from '../ingest/message-parser.js';
+import type { SitesRepository } from './sites.repository.js';
 
 export interface SiteMeta extends SiteRef {
   name_zh: string;
@@ -18,10 +18,8 @@ export class SiteRegistry {
   private byId = new Map<string, SiteMeta>();
   private byKeyMap = new Map<number, SiteMeta>();
 
-  async load(pool: pg.Pool): Promise<void> {
-    const { rows } = await pool.query<SiteMeta>(
-      `SELECT key, id, kind, name_zh, name_en, lat, lon, params FROM site WHERE retired_at IS NULL ORDER BY id`,
-    );
+  async load(sites: Pick<SitesRepository, 'active'>): Promise<void> {
+    const rows = await sites.active();
     this.byId = new Map(rows.map((r) => [r.id, r]));
     this.byKeyMap = new Map(rows.map((r) => [r.key, r]));
   }

@@ -22,7 +22,7 @@ import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
 import { kindQuery, queryInt, queryTime, siteCreateSchema, siteIdParam, sitePatchSchema } from '../common/http-schemas.js';
 import { IndicatorService } from '../air/indicators.js';
-import { AlertStore, type AlertRecord } from '../alerts/alert-store.js';
+import { AlertStore, type AlertRecord } from '../alerts/alerts.repository.js';
 import { DeviceCredentials } from './device-credentials.js';
 import { publicParams } from './public-params.js';
 import { BUCKET_MS, BUCKETS, MAX_POINTS, SeriesRepository, type SeriesPoint } from './series.repository.js';

@@ -2,6 +2,7 @@ import { metricById, type LatestValue, type SiteKind, type SiteSnapshot } from '
 import type pg from 'pg';
 import { livenessStatus, statusFromAlerts } from './site-status.js';
 import { isoUtc } from '../common/sql.js';
+import type { SiteMeta } from './site-registry.js';
 
 export interface SiteInput {
   id: string;
@@ -73,6 +74,30 @@ export class SiteExistsError extends Error {}
 
 export class SitesRepository {
   constructor(private readonly pool: pg.Pool) {}
+
+  /** The active sites, by id. */
+  async active(): Promise<SiteMeta[]> {
+    const { rows } = await this.pool.query<SiteMeta>(
+      `SELECT key, id, kind, name_zh, name_en, lat, lon, params FROM site WHERE retired_at IS NULL ORDER BY id`,
+    );
+    return rows;
+  }
+
+  /** Liveness of the active sites as last stored. */
+  async liveness(): Promise<{ key: number; online: boolean; status_at: Date | null; last_seen: Date | null }[]> {
+    const { rows } = await this.pool.query<{ key: number; online: boolean; status_at: Date | null; last_seen: Date | null }>(
+      `SELECT key, online, status_at, last_seen FROM site WHERE retired_at IS NULL`,
+    );
+    return rows;
+  }
+
+  /** The newest value of every site's metrics. */
+  async latestReadings(): Promise<{ site_key: number; metric_id: number; time: Date; value: number }[]> {
+    const { rows } = await this.pool.query<{ site_key: number; metric_id: number; time: Date; value: number }>(
+      `SELECT site_key, metric_id, time, value FROM reading_latest`,
+    );
+    return rows;
+  }
 
   async list(kind?: SiteKind): Promise<SiteDetail[]> {
     const { rows } = await this.pool.query<SiteRow>({ name: 'tidewatch-sites', text: SITES_SQL, values: [kind ?? null, null] });

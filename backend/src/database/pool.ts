@@ -1,0 +1,19 @@
+import pg from 'pg';
+import type { Logger } from '../logging/logger.js';
+
+export type DatabasePool = pg.Pool;
+
+/** The hub's connection pool. */
+export function createPool(url: string, statementTimeoutMs: number, log: Logger): DatabasePool {
+  // Bounded waits: with the database away, requests fail within seconds (503) instead of piling up.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 20,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: statementTimeoutMs,
+    idle_in_transaction_session_timeout: 60_000,
+  });
+  pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
+  return pool;
+}

@@ -1,0 +1,51 @@
+import { metricFor } from '@tidewatch/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBatch, type BatchRows } from '../../src/ingest/batch-writer.js';
+import { firstOfKind, freshDatabase, type FreshDatabase } from './fresh-database.js';
+
+let db: FreshDatabase;
+beforeAll(async () => {
+  db = await freshDatabase();
+});
+afterAll(() => db?.drop());
+
+const HOUR = Date.parse('2026-09-10T02:00:00Z');
+const batch = (siteKey: number, metricId: number, values: number[], offsetS = 0): BatchRows => ({
+  readings: values.map((value, i) => ({ siteKey, metricId, timeMs: HOUR + (offsetS + i * 60) * 1000, value })),
+  events: [],
+  statuses: [],
+  deadLetters: [],
+});
+
+describe('writeBatch', () => {
+  it('stores readings once: duplicates are skipped and the hourly rollup counts only what was inserted', async () => {
+    const site = firstOfKind(db, 'air');
+    const pm25 = metricFor('air', 'pm25')!.id;
+    const first = await writeBatch(db.pool, batch(site.key, pm25, [10, 20, 30]));
+    expect(first).toMatchObject({ inserted: 3, duplicates: 0 });
+    expect(first.stored).toHaveLength(3);
+    expect(first.latest).toEqual([{ siteKey: site.key, metricId: pm25, timeMs: HOUR + 120_000, value: 30 }]);
+
+    // Redelivered in full, plus one new reading in the same hour.
+    const again = await writeBatch(db.pool, batch(site.key, pm25, [10, 20, 30, 40]));
+    expect(again).toMatchObject({ inserted: 1, duplicates: 3 });
+    expect(again.stored.map((r) => r.value)).toEqual([40]);
+
+    const { rows } = await db.pool.query('SELECT n, sum, min, max FROM reading_hourly WHERE site_key = $1 AND metric_id = $2', [site.key, pm25]);
+    expect(rows).toEqual([{ n: 4, sum: 100, min: 10, max: 40 }]);
+    const latest = await db.pool.query('SELECT value FROM reading_latest WHERE site_key = $1 AND metric_id = $2', [site.key, pm25]);
+    expect(latest.rows).toEqual([{ value: 40 }]);
+  });
+
+  it('stores events, liveness and dead letters of the same batch', async () => {
+    const port = firstOfKind(db, 'fishing_port');
+    const r = await writeBatch(db.pool, {
+      readings: [],
+      events: [{ siteKey: port.key, timeMs: HOUR, type: 'inspection', data: { result: 'pass' } }],
+      statuses: [{ siteKey: port.key, online: true, atMs: HOUR }],
+      deadLetters: [{ receivedAtMs: HOUR, topic: 'tidewatch/x/telemetry', reason: 'malformed_json', detail: 'bad', payload: '{', payloadBytes: 1 }],
+    });
+    expect(r).toMatchObject({ eventsInserted: 1, deadLetters: 1 });
+    expect(r.sites).toEqual([expect.objectContaining({ siteKey: port.key, online: true, statusAtMs: HOUR })]);
+  });
+});
