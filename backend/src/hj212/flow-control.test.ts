@@ -83,6 +83,27 @@ describe('HJ 212 flow control', () => {
     await done;
   });
 
+  it('holds a paused connection back, and lets it handle its held frames before it reads again', async () => {
+    const flow = new FlowControl(gauge(), 1, 100);
+    const a = socket();
+    const order: string[] = [];
+    const resume = a.resume.bind(a);
+    a.resume = () => {
+      order.push('resume');
+      resume();
+    };
+    flow.add(a, () => order.push('held frames'));
+    const frames = [pending(), pending()];
+    const done = frames.map((f) => flow.track(a, f.work));
+    expect(flow.holds(a)).toBe(true);
+    frames[0]!.finish();
+    await done[0];
+    expect(flow.holds(a)).toBe(false);
+    expect(order).toEqual(['held frames', 'resume']);
+    frames[1]!.finish();
+    await done[1];
+  });
+
   it('forgets a closed connection', async () => {
     const flow = new FlowControl(gauge(), 0, 100);
     const a = socket();

@@ -17,9 +17,15 @@ export interface InflightGauge {
  * and every connection while ingest has `ingestLimit` or more messages in flight. TCP then
  * pushes back on the monitor instead of the hub buffering its frames.
  */
+interface Tracked {
+  inflight: number;
+  paused: boolean;
+  /** Called when the connection may go on: it handles the frames it held back. */
+  onRoom: () => void;
+}
+
 export class FlowControl {
-  /** Every open connection, with its frames in flight. */
-  private readonly inflight = new Map<Pausable, number>();
+  private readonly conns = new Map<Pausable, Tracked>();
   private ingestFull = false;
 
   constructor(
@@ -28,19 +34,24 @@ export class FlowControl {
     private readonly ingestLimit: number,
   ) {}
 
-  add(socket: Pausable): void {
-    this.inflight.set(socket, 0);
+  add(socket: Pausable, onRoom: () => void = () => undefined): void {
+    this.conns.set(socket, { inflight: 0, paused: false, onRoom });
     this.update(socket);
   }
 
   /** Forget a closed connection. */
   release(socket: Pausable): void {
-    this.inflight.delete(socket);
+    this.conns.delete(socket);
   }
 
   /** Frames of `socket` handled and not yet stored. */
   inflightOf(socket: Pausable): number {
-    return this.inflight.get(socket) ?? 0;
+    return this.conns.get(socket)?.inflight ?? 0;
+  }
+
+  /** Whether `socket` must not start another frame now. */
+  holds(socket: Pausable): boolean {
+    return this.ingestFull || this.inflightOf(socket) > this.perConnection;
   }
 
   /** Runs one frame's work for `socket`, holding back its reads while too much is in flight. */
@@ -54,9 +65,9 @@ export class FlowControl {
   }
 
   private count(socket: Pausable, delta: number): void {
-    const n = this.inflight.get(socket);
-    if (n === undefined) return; // closed meanwhile
-    this.inflight.set(socket, n + delta);
+    const c = this.conns.get(socket);
+    if (!c) return; // closed meanwhile
+    c.inflight += delta;
     this.checkIngest();
     this.update(socket);
   }
@@ -64,16 +75,25 @@ export class FlowControl {
   private checkIngest(): void {
     if (this.ingestFull || this.ingest.inflightCount < this.ingestLimit) return;
     this.ingestFull = true;
-    for (const s of this.inflight.keys()) this.update(s);
+    for (const s of this.conns.keys()) this.update(s);
     void this.ingest.whenInflightBelow(this.ingestLimit).then(() => {
       this.ingestFull = false;
-      for (const s of this.inflight.keys()) this.update(s);
+      for (const s of this.conns.keys()) this.update(s);
     });
   }
 
   private update(socket: Pausable): void {
-    if (socket.destroyed) return;
-    if (this.ingestFull || this.inflightOf(socket) > this.perConnection) socket.pause();
-    else socket.resume();
+    const c = this.conns.get(socket);
+    if (!c || socket.destroyed) return;
+    const hold = this.holds(socket);
+    if (hold && !c.paused) {
+      c.paused = true;
+      socket.pause();
+    } else if (!hold && c.paused) {
+      c.paused = false;
+      // Held frames go first, before the socket reads more: they may fill the connection again.
+      c.onRoom();
+      if (!c.paused) socket.resume();
+    }
   }
 }

@@ -26,6 +26,7 @@ const IDLE_MS = 10 * 60_000;
 const TICK_MS = 1000;
 /** Dropped connections are logged as one line at most this often. */
 const DROP_LOG_MS = 60_000;
+const EMPTY = Buffer.alloc(0);
 
 interface Connection {
   socket: net.Socket;
@@ -139,7 +140,7 @@ export class Hj212Gateway {
     }, this.config.HJ212_HANDSHAKE_MS);
     const splitTimer = setInterval(() => this.expireSplits(conn), PART_WAIT_MS / 4);
     this.sockets.add(socket);
-    this.flow.add(socket);
+    this.flow.add(socket, () => this.receive(conn, EMPTY));
     socket.on('close', () => {
       this.flow.release(socket);
       clearTimeout(handshake);
@@ -159,12 +160,14 @@ export class Hj212Gateway {
   }
 
   private receive(conn: Connection, chunk: Buffer): void {
-    conn.buf = Buffer.concat([conn.buf, chunk]);
+    if (chunk.length > 0) conn.buf = Buffer.concat([conn.buf, chunk]);
     if (conn.buf.length > MAX_BUFFER) {
       this.fileReject(conn, conn.buf.subarray(0, 4096), `more than ${MAX_BUFFER} bytes without a complete frame; connection closed`);
       return this.drop(conn.socket, 'buffer_overflow');
     }
     for (;;) {
+      // Too much in flight: the rest waits here (the socket is paused) until frames are stored.
+      if (conn.socket.destroyed || this.flow.holds(conn.socket)) return;
       const r = takeFrame(conn.buf);
       if (r.ok === null) break;
       const raw = conn.buf.subarray(0, r.consumed);
