@@ -1,4 +1,4 @@
-import { siteTopic, type SiteSnapshot } from '@tidewatch/contracts';
+import { siteTopic, type LiveSnapshot, type SiteSnapshot } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -126,11 +126,17 @@ describe('live push on /live', () => {
     s.close();
   });
 
-  it('sends a snapshot of every site, then a site event after a committed reading', async () => {
+  it('sends one snapshot (every site, open alerts, AQI) on connect, then a site event after a committed reading', async () => {
     const s = connect(admin);
     const seen = new Map<string, SiteSnapshot>();
+    const snapshots: LiveSnapshot[] = [];
+    s.on('snapshot', (snap: LiveSnapshot) => snapshots.push(snap));
     s.on('site', (snap: SiteSnapshot) => seen.set(`${snap.id}:${snap.latest.ch4_lel_pct?.value ?? ''}`, snap));
-    await waitFor(async () => new Set([...seen.values()].map((x) => x.id)).size === 32, 10_000, 'snapshot');
+    await waitFor(async () => snapshots.length === 1, 10_000, 'snapshot');
+    expect(snapshots[0]!.sites).toHaveLength(32);
+    expect(Array.isArray(snapshots[0]!.alerts)).toBe(true);
+    expect(Date.parse(snapshots[0]!.at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(seen.size).toBe(0); // no site event per site any more
     await publish(siteTopic('gas-huangnichuan-park', 'telemetry'), { values: { ch4_lel_pct: 7.5, pressure_kpa: 100 } });
     await waitFor(async () => seen.has('gas-huangnichuan-park:7.5'), 10_000, 'site event');
     const snap = seen.get('gas-huangnichuan-park:7.5')!;
@@ -143,8 +149,15 @@ describe('live push on /live', () => {
     await new Promise<void>((resolve) => s.once('connect', () => resolve()));
     const bad = await s.emitWithAck('subscribe', { kinds: ['volcano'] });
     expect(bad.ok).toBe(false);
+    const snapshots: LiveSnapshot[] = [];
+    s.on('snapshot', (snap: LiveSnapshot) => snapshots.push(snap));
     const ok = await s.emitWithAck('subscribe', { kinds: ['river'] });
     expect(ok).toEqual({ ok: true });
+    // The answer's snapshot is narrowed to the subscription.
+    const narrowed = snapshots.at(-1)!;
+    expect(narrowed.sites.length).toBeGreaterThan(0);
+    expect(narrowed.sites.every((x) => x.kind === 'river')).toBe(true);
+    expect(narrowed.aqi).toBeNull();
     const ids: string[] = [];
     s.on('site', (snap: SiteSnapshot) => ids.push(snap.id));
     await publish(siteTopic('gas-hekou-riser', 'telemetry'), { values: { ch4_lel_pct: 1 } });

@@ -109,6 +109,7 @@ describe('AQI from readings published through the broker', () => {
   it('pushes the hourly AQI on /live when it changes', async () => {
     const socket = io(`${ctx.t.httpUrl}/live`, { auth: { token }, transports: ['websocket'], reconnection: false });
     const seen: { stations: { site: string; aqi: number | null }[] }[] = [];
+    socket.on('snapshot', (snap: { aqi: (typeof seen)[number] | null }) => snap.aqi && seen.push(snap.aqi));
     socket.on('aqi', (a: (typeof seen)[number]) => seen.push(a));
     await waitFor(async () => seen.length > 0, 10_000, 'aqi on connect');
     const hourMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;

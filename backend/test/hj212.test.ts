@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { SiteSnapshot } from '@tidewatch/contracts';
+import type { LiveSnapshot, SiteSnapshot } from '@tidewatch/contracts';
 import { io } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, takeFrame } from '../src/hj212/frame.js';
@@ -261,7 +261,7 @@ describe('HJ 212 listener', () => {
 
     const s = io(`${ctx.t.httpUrl}/live`, { auth: { token: await login(ctx.t, 'hj212-viewer', TEST_USER_PASSWORD) }, transports: ['websocket'], reconnection: false });
     try {
-      const snap = await new Promise<SiteSnapshot>((resolve) => s.on('site', (x: SiteSnapshot) => x.id === 'wwtp-hekou' && resolve(x)));
+      const snap = await new Promise<SiteSnapshot>((resolve) => s.on('snapshot', (x: LiveSnapshot) => resolve(x.sites.find((y) => y.id === 'wwtp-hekou')!)));
       expect(snap.params).toMatchObject({ standard: 'GB18918-1A' });
       expect(Object.keys(snap.params ?? {}).filter((k) => k.startsWith('hj212'))).toEqual([]);
     } finally {

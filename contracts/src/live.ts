@@ -73,12 +73,65 @@ export interface AlertRecord {
   assigned_to: string | null;
   escalation_level: number;
   announced_at: string;
+  /** When the alert last changed: what orders a snapshot against the events around it. */
+  updated_at: string;
+}
+
+export interface AqiCategory {
+  level: number;
+  level_zh: string;
+  zh: string;
+  en: string;
+  colour: string;
+}
+
+/** Hourly (or daily) concentrations an AQI was computed from, µg/m³ (CO mg/m³). */
+export type AqiConcentrations = Partial<
+  Record<
+    | 'so2_1h' | 'no2_1h' | 'co_1h' | 'o3_1h' | 'pm10_1h' | 'pm25_1h' | 'o3_8h' | 'pm10_24h' | 'pm25_24h' | 'so2_24h'
+    | 'so2' | 'no2' | 'co' | 'pm10' | 'pm25' | 'o3_8h_max' | 'o3_1h_max',
+    number
+  >
+>;
+
+export interface AqiFigure {
+  version: string;
+  /** null when not published. */
+  aqi: number | null;
+  category: AqiCategory | null;
+  primary: string[];
+  iaqi: Record<string, number>;
+  missing: string[];
+  concentrations: AqiConcentrations;
+}
+
+/** The real-time AQI of the last complete hour: `/api/aqi/latest` and the `aqi` event. */
+export interface LatestAqi {
+  /** Start of the hour (UTC ISO). */
+  hour: string;
+  standard: string;
+  district: AqiFigure & { valid_stations: number };
+  stations: (AqiFigure & { site: string; name_zh: string; name_en: string })[];
+}
+
+/**
+ * What the hub knows now, sent once on every (re)connect and as the answer to `subscribe`
+ * (narrowed to the subscription); deltas follow.
+ */
+export interface LiveSnapshot {
+  /** When the hub took it (UTC ISO). */
+  at: string;
+  sites: SiteSnapshot[];
+  /** Open (not resolved) alerts. */
+  alerts: AlertRecord[];
+  aqi: LatestAqi | null;
 }
 
 export interface ServerToClientEvents {
+  snapshot: (snapshot: LiveSnapshot) => void;
   site: (site: SiteSnapshot) => void;
   alert: (alert: AlertRecord & { event: string }) => void;
-  aqi: (aqi: Record<string, unknown>) => void;
+  aqi: (aqi: LatestAqi) => void;
 }
 
 export interface ClientToServerEvents {

@@ -77,7 +77,7 @@ export class IndicatorService {
     const key = (a: LatestAqi | null): string => JSON.stringify(a && { h: a.hour, d: a.district.aqi, s: a.stations.map((s) => [s.site, s.aqi]) });
     const changed = key(next) !== key(this.latestAqi);
     this.latestAqi = next;
-    if (changed) for (const l of this.listeners) l(next as unknown as Record<string, unknown>);
+    if (changed) for (const l of this.listeners) l(next);
     await this.refreshEffluent(nowMs);
   }
 

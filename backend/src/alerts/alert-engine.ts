@@ -16,6 +16,14 @@ const TICK_MS = 15_000;
  * A crash loses at most this much of a timer's progress.
  */
 const SAVE_MS = 5_000;
+/**
+ * Committed batches waiting for evaluation at most. Past this, the listener hands ingest a
+ * promise that resolves when the queue is below the bound again; ingest's writer waits on it
+ * before writing (and acknowledging) more, its in-flight window fills, and the transports
+ * stop reading. A slow evaluation thus slows intake instead of growing memory; only the
+ * writers already past their commit (two) can add to a full queue.
+ */
+export const ALERT_QUEUE_MAX = 16;
 
 export interface AlertEngineOptions {
   reannounceMin: number;
@@ -24,6 +32,8 @@ export interface AlertEngineOptions {
   derived(site: SiteMeta): Record<string, number | null>;
   /** When the site last sent data (null: never). */
   lastSeenMs(siteKey: number): number | null;
+  /** Test only: each batch's evaluation takes at least this long (a slow consumer). */
+  batchDelayMs?: number;
 }
 
 export type AlertListener = (event: string, alert: AlertRecord) => void;
@@ -38,7 +48,7 @@ function usesTime(c: Condition): boolean {
  * Evaluates the alert rules on every committed batch (never before storage) and on a timer
  * (silence, hazards, derived values, escalation); opens, extends and clears alerts; keeps
  * each rule's state across restarts; tells listeners (socket.io, webhooks) of every change.
- * Work runs one round at a time, in order.
+ * Work runs one round at a time, in order; committed batches queue up to ALERT_QUEUE_MAX.
  */
 export class AlertEngine {
   private rules: Rule[] = [];
@@ -47,6 +57,8 @@ export class AlertEngine {
   private readonly openLevels = new Map<number, Map<string, Severity>>();
   private listeners: AlertListener[] = [];
   private queue: Promise<void> = Promise.resolve();
+  private queuedBatches = 0;
+  private roomWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   /** (rule, site) states changed since they were last written. */
@@ -84,7 +96,7 @@ export class AlertEngine {
     for (const row of await this.rulesRepo.loadStates()) this.states.set(`${row.rule_id}:${row.site_key}`, row.state as RuleState);
     for (const a of await this.store.open()) this.trackOpen(a);
     await this.refreshGauge();
-    this.unsubscribe = this.events.onCommitted((result) => this.enqueue(() => this.onBatch(result)));
+    this.unsubscribe = this.events.onCommitted((result) => this.acceptBatch(result));
     // Short re-announcement periods (tests, drills) need a finer tick.
     const tickMs = Math.max(1000, Math.min(TICK_MS, (this.opts.reannounceMin * 60_000) / 3));
     this.timer = setInterval(() => this.enqueue(() => this.tick(Date.now())), tickMs);
@@ -115,6 +127,31 @@ export class AlertEngine {
   async reloadRules(): Promise<void> {
     this.rules = await this.rulesRepo.list();
     this.overrides = new Map((await this.rulesRepo.overrides()).map((o) => [`${o.rule_id}:${o.site_key}`, o]));
+  }
+
+  /** Committed batches queued and not yet evaluated. */
+  get queuedBatchCount(): number {
+    return this.queuedBatches;
+  }
+
+  /** Resolves once fewer than ALERT_QUEUE_MAX batches wait for evaluation. */
+  whenBelow(): Promise<void> {
+    if (this.queuedBatches < ALERT_QUEUE_MAX) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private acceptBatch(result: BatchResult): Promise<void> {
+    this.queuedBatches++;
+    void this.enqueue(async () => {
+      try {
+        if (this.opts.batchDelayMs) await new Promise((resolve) => setTimeout(resolve, this.opts.batchDelayMs));
+        await this.onBatch(result);
+      } finally {
+        this.queuedBatches--;
+        if (this.queuedBatches < ALERT_QUEUE_MAX) this.roomWaiters.splice(0).forEach((r) => r());
+      }
+    });
+    return this.whenBelow();
   }
 
   /** Runs `fn` after everything queued before it. */

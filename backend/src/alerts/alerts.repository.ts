@@ -18,7 +18,8 @@ const SELECT = `
 SELECT a.id::int, s.id AS site, s.name_zh AS site_name_zh, s.name_en AS site_name_en, s.kind, a.rule_id AS rule, a.severity, a.state,
   a.cleared, ${ISO('a.cleared_at')} AS cleared_at, a.title_zh, a.title_en, a.detail, ${ISO('a.opened_at')} AS opened_at,
   ${ISO('a.last_triggered_at')} AS last_triggered_at, a.triggers, ${ISO('a.acknowledged_at')} AS acknowledged_at, a.acknowledged_by,
-  ${ISO('a.resolved_at')} AS resolved_at, a.resolved_by, a.assigned_to, a.escalation_level, ${ISO('a.announced_at')} AS announced_at
+  ${ISO('a.resolved_at')} AS resolved_at, a.resolved_by, a.assigned_to, a.escalation_level, ${ISO('a.announced_at')} AS announced_at,
+  ${ISO('a.updated_at')} AS updated_at
 FROM alert a JOIN site s ON s.key = a.site_key`;
 
 export interface AlertFilter {

@@ -9,6 +9,7 @@ import type { Hj212DropReason, HubMetrics } from '../metrics/metrics.service.js'
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { accessRefusal } from './access.js';
 import type { FlaggedReadingsRepository } from './flagged-readings.repository.js';
+import { FlowControl } from './flow-control.js';
 import { ackFrame, MAX_DATA_BYTES, parsePacket, takeFrame, type Packet } from './frame.js';
 import { convertPacket } from './mapping.js';
 import { ConnectionCounts, RejectWindows, summaryDetail, type RejectSummary } from './peer-limits.js';
@@ -19,10 +20,13 @@ const MAX_BUFFER = 8 * (MAX_DATA_BYTES + 12);
 /** Frames a connection may send per second; past that it is dropped. */
 const MAX_FRAMES_PER_S = 50;
 const MAX_CONNECTIONS = 200;
+/** Frames of one connection handled and not yet stored; past this the hub stops reading from it. */
+export const MAX_FRAMES_IN_FLIGHT = 8;
 const IDLE_MS = 10 * 60_000;
 const TICK_MS = 1000;
 /** Dropped connections are logged as one line at most this often. */
 const DROP_LOG_MS = 60_000;
+const EMPTY = Buffer.alloc(0);
 
 interface Connection {
   socket: net.Socket;
@@ -54,6 +58,7 @@ export class Hj212Gateway {
   private readonly dropped = new Map<Hj212DropReason, number>();
   private lastDropLog = 0;
   private ticker: NodeJS.Timeout | null = null;
+  private readonly flow: FlowControl;
 
   constructor(
     private readonly config: Config,
@@ -64,6 +69,7 @@ export class Hj212Gateway {
     private readonly log: Logger,
   ) {
     this.rejects = new RejectWindows(config.HJ212_REJECT_WINDOW_MS);
+    this.flow = new FlowControl(ingest, MAX_FRAMES_IN_FLIGHT, config.INGEST_INFLIGHT_MAX);
   }
 
   get port(): number {
@@ -134,7 +140,9 @@ export class Hj212Gateway {
     }, this.config.HJ212_HANDSHAKE_MS);
     const splitTimer = setInterval(() => this.expireSplits(conn), PART_WAIT_MS / 4);
     this.sockets.add(socket);
+    this.flow.add(socket, () => this.receive(conn, EMPTY));
     socket.on('close', () => {
+      this.flow.release(socket);
       clearTimeout(handshake);
       clearInterval(splitTimer);
       this.sockets.delete(socket);
@@ -152,12 +160,14 @@ export class Hj212Gateway {
   }
 
   private receive(conn: Connection, chunk: Buffer): void {
-    conn.buf = Buffer.concat([conn.buf, chunk]);
+    if (chunk.length > 0) conn.buf = Buffer.concat([conn.buf, chunk]);
     if (conn.buf.length > MAX_BUFFER) {
       this.fileReject(conn, conn.buf.subarray(0, 4096), `more than ${MAX_BUFFER} bytes without a complete frame; connection closed`);
       return this.drop(conn.socket, 'buffer_overflow');
     }
     for (;;) {
+      // Too much in flight: the rest waits here (the socket is paused) until frames are stored.
+      if (conn.socket.destroyed || this.flow.holds(conn.socket)) return;
       const r = takeFrame(conn.buf);
       if (r.ok === null) break;
       const raw = conn.buf.subarray(0, r.consumed);
@@ -182,7 +192,7 @@ export class Hj212Gateway {
     const site = this.authorize(conn, raw, packet);
     if (!site) return;
     conn.authorized = true;
-    this.handle(conn, raw, packet, site).catch((err: unknown) => {
+    this.flow.track(conn.socket, () => this.handle(conn, raw, packet, site)).catch((err: unknown) => {
       // Nothing a monitor sends may stop the hub: log it, and it is not acknowledged.
       this.log.error({ err: String(err), peer: conn.label }, 'HJ 212 frame could not be handled');
     });

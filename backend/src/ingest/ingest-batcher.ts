@@ -16,7 +16,8 @@ export interface BatcherOptions {
   /** Batches written at the same time. */
   writers: number;
   write(rows: BatchRows): Promise<BatchResult>;
-  onCommitted(result: BatchResult, seconds: number): void;
+  /** A promise returned holds the writer (not the batch's items) until it settles. */
+  onCommitted(result: BatchResult, seconds: number): void | Promise<void>;
   onRetry(err: unknown, attempt: number, delayMs: number): void;
   /** The database refused an item's rows (not a transient failure). */
   onRefused(err: unknown): void;
@@ -116,39 +117,43 @@ export class IngestBatcher {
   }
 
   private async run(batch: Pending[]): Promise<void> {
+    const room: Promise<void>[] = [];
     try {
-      await this.writeIsolating(batch.map((p) => p.item));
+      await this.writeIsolating(batch.map((p) => p.item), room);
       for (const p of batch) p.resolve();
     } catch (err) {
       for (const p of batch) p.reject(err as Error);
     }
+    // The batch is acknowledged; a consumer behind on committed batches keeps this writer busy.
+    await Promise.all(room.map((r) => r.catch(() => undefined)));
   }
 
   /** Writes items; a refused batch is split until the refused message is alone. */
-  private async writeIsolating(items: BatchItem[]): Promise<void> {
+  private async writeIsolating(items: BatchItem[], room: Promise<void>[]): Promise<void> {
     try {
-      await this.writeWithRetry(merge(items));
+      await this.writeWithRetry(merge(items), room);
     } catch (err) {
       if (isTransientDbError(err)) throw err;
       this.opts.onRefused(err);
       if (items.length === 1) {
         const dead = items[0]!.asDeadLetter(String((err as Error).message ?? err));
-        await this.writeWithRetry({ readings: [], events: [], statuses: [], deadLetters: [dead] });
+        await this.writeWithRetry({ readings: [], events: [], statuses: [], deadLetters: [dead] }, room);
         return;
       }
       const mid = Math.ceil(items.length / 2);
-      await this.writeIsolating(items.slice(0, mid));
-      await this.writeIsolating(items.slice(mid));
+      await this.writeIsolating(items.slice(0, mid), room);
+      await this.writeIsolating(items.slice(mid), room);
     }
   }
 
-  private async writeWithRetry(rows: BatchRows): Promise<void> {
+  private async writeWithRetry(rows: BatchRows, room: Promise<void>[]): Promise<void> {
     let delay = 100;
     for (let attempt = 1; ; attempt++) {
       const started = process.hrtime.bigint();
       try {
         const result = await this.opts.write(rows);
-        this.opts.onCommitted(result, Number(process.hrtime.bigint() - started) / 1e9);
+        const wait = this.opts.onCommitted(result, Number(process.hrtime.bigint() - started) / 1e9);
+        if (wait) room.push(wait);
         return;
       } catch (err) {
         if (!isTransientDbError(err)) throw err;

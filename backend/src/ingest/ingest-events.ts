@@ -1,23 +1,31 @@
-import { EventEmitter } from 'node:events';
 import type { BatchResult } from './batch-writer.js';
+
+/** A listener of committed batches; a promise it returns holds back further batches until it settles. */
+export type CommittedListener = (result: BatchResult) => void | Promise<void>;
 
 /**
  * The in-process bus: what a committed batch stored. Only committed data is announced
- * (persist before you announce); listeners must not throw.
+ * (persist before you announce); listeners must not throw. A listener that cannot keep up
+ * returns a promise: ingest writes no further batch on that writer until it settles, so
+ * the in-flight window fills and the transports stop reading.
  */
 export class IngestEvents {
-  private readonly emitter = new EventEmitter();
+  private listeners: CommittedListener[] = [];
 
-  constructor() {
-    this.emitter.setMaxListeners(50);
+  /** Resolves once every listener that pushed back has room again. */
+  emitCommitted(result: BatchResult): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const l of this.listeners) {
+      const room = l(result);
+      if (room) waits.push(room.catch(() => undefined));
+    }
+    return waits.length === 0 ? Promise.resolve() : Promise.all(waits).then(() => undefined);
   }
 
-  emitCommitted(result: BatchResult): void {
-    this.emitter.emit('committed', result);
-  }
-
-  onCommitted(listener: (result: BatchResult) => void): () => void {
-    this.emitter.on('committed', listener);
-    return () => this.emitter.off('committed', listener);
+  onCommitted(listener: CommittedListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
   }
 }

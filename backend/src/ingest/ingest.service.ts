@@ -58,7 +58,7 @@ export class IngestService {
         metrics.eventsIngested.inc(result.eventsInserted);
         metrics.batchSeconds.observe(seconds);
         metrics.batchRows.observe(result.inserted + result.duplicates);
-        events.emitCommitted(result);
+        return events.emitCommitted(result);
       },
       onRetry: (err, attempt, delayMs) => {
         metrics.dbRetries.inc();

@@ -1,9 +1,10 @@
 import { Inject, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
-import { LIVE_NAMESPACE, subscribeSchema, type ClientToServerEvents, type ServerToClientEvents, type SiteSnapshot } from '@tidewatch/contracts';
+import { LIVE_NAMESPACE, subscribeSchema, type ClientToServerEvents, type ServerToClientEvents } from '@tidewatch/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { IndicatorService } from '../air/indicators.js';
 import { AlertEngine } from '../alerts/alert-engine.js';
+import { AlertStore } from '../alerts/alerts.repository.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { AuthUser } from '../auth/roles.js';
 import { CONFIG, type Config } from '../config/config.js';
@@ -12,6 +13,7 @@ import { LOGGER, type Logger } from '../logging/logger.js';
 import { HubMetrics } from '../metrics/metrics.service.js';
 import { SiteRegistry } from '../sites/site-registry.js';
 import { LiveState } from './live-state.js';
+import { narrowSnapshot, WATCH_ALL, type Watch } from './live-snapshot.js';
 import { Coalescer } from './site-coalescer.js';
 
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -26,9 +28,11 @@ const SLOW_CHECK_MS = 1000;
 const SUBSCRIBE_WINDOW_MS = 10_000;
 
 /**
- * socket.io namespace /live: JWT in `auth.token`; a client gets every site's snapshot on
- * connect, then `site` updates (at most one per site per interval) from committed batches
- * only, filtered by what it subscribed to.
+ * socket.io namespace /live: JWT in `auth.token`; a client gets one `snapshot` (sites, open
+ * alerts, AQI) on connect and after each `subscribe`, then deltas: `site` updates (at most one
+ * per site per interval) from committed batches only, `alert` and `aqi`, filtered by what it
+ * subscribed to. The socket joins its rooms before the snapshot is taken, so no delta falls
+ * between the two; deltas that overtake it are ordered by the page (site and alert times).
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE, maxHttpBufferSize: 64 * 1024, cors: { origin: false } })
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
@@ -52,6 +56,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(IndicatorService) private readonly indicators: IndicatorService,
     @Inject(AlertEngine) private readonly alerts: AlertEngine,
+    @Inject(AlertStore) private readonly alertStore: AlertStore,
   ) {
     this.coalescer = new Coalescer(config.LIVE_SITE_INTERVAL_MS, (key) => this.pushSite(key));
     this.maxQueued = config.LIVE_MAX_QUEUED;
@@ -102,11 +107,27 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const expiresIn = user.tokenExp * 1000 - Date.now();
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
     socket.on('disconnect', () => clearTimeout(expiry));
-    const now = Date.now();
-    for (const snap of this.state.snapshotAll(now)) socket.emit('site', snap);
-    const aqi = this.indicators.currentAqi;
-    if (aqi) socket.emit('aqi', aqi as unknown as Record<string, unknown>);
     socket.on('subscribe', (req, ack) => this.subscribe(socket, req, ack));
+    void this.sendSnapshot(socket, WATCH_ALL);
+  }
+
+  /** One snapshot of what the socket watches; resolves false when it could not be sent. */
+  private async sendSnapshot(socket: LiveSocket, watch: Watch): Promise<boolean> {
+    // A later subscription supersedes a snapshot still being taken: only the newest goes out.
+    const data = socket.data as { snapshotSeq?: number };
+    const seq = (data.snapshotSeq = (data.snapshotSeq ?? 0) + 1);
+    try {
+      const at = new Date(); // before the query: an alert changed while it runs counts as newer
+      const alerts = await this.alertStore.open();
+      if (data.snapshotSeq !== seq) return true;
+      socket.emit('snapshot', narrowSnapshot(watch, at, this.state.snapshotAll(Date.now()), alerts, this.indicators.currentAqi));
+      return true;
+    } catch (err) {
+      // Without its snapshot the page would show stale state: it connects again (and is refused while the database is away).
+      this.log.warn({ err: String(err) }, 'live snapshot failed: socket closed');
+      socket.disconnect(true);
+      return false;
+    }
   }
 
   handleDisconnect(): void {
@@ -124,7 +145,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   private subscribe(socket: LiveSocket, req: unknown, ack?: unknown): void {
     const reply = typeof ack === 'function' ? (ack as (r: { ok: boolean; error?: string }) => void) : () => undefined;
-    // Each subscription answers with every wanted snapshot: bounded, so a client cannot make the hub flood itself.
+    // Each subscription answers with a snapshot of what it wants: bounded, so a client cannot make the hub flood itself.
     const now = Date.now();
     const recent = ((socket.data as { subscribes?: number[] }).subscribes ?? []).filter((t) => now - t < SUBSCRIBE_WINDOW_MS);
     if (recent.length >= SUBSCRIBES_PER_WINDOW) {
@@ -141,9 +162,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     for (const room of socket.rooms) if (room !== socket.id && !room.startsWith('user:') && !room.startsWith('session:')) void socket.leave(room);
     const rooms = kinds.length === 0 && sites.length === 0 ? [ALL] : [...kinds.map(kindRoom), ...sites.map(siteRoom)];
     void socket.join(rooms);
-    const wanted = (s: SiteSnapshot): boolean => rooms.includes(ALL) || kinds.includes(s.kind) || sites.includes(s.id);
-    for (const snap of this.state.snapshotAll(now)) if (wanted(snap)) socket.emit('site', snap);
-    reply({ ok: true });
+    void this.sendSnapshot(socket, { all: rooms.includes(ALL), kinds, sites }).then((sent) => sent && reply({ ok: true }));
   }
 
   /** Clients whose queue keeps growing (they do not read) are dropped before they cost the hub its memory. */

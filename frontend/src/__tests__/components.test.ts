@@ -64,15 +64,18 @@ describe('AlertsPanel', () => {
   });
 });
 
+/** The parts of an AQI figure the panel does not show. */
+const figure = { version: '2026', iaqi: {}, missing: [], concentrations: {} };
+
 describe('AirPanel', () => {
   it('shows the district AQI with its category colour and primary pollutant, stations ranked', () => {
     useAqiStore().set({
       hour: '2026-11-28T00:00:00Z',
       standard: 'HJ 633-2026',
-      district: { aqi: 128, category: { zh: '轻度污染', en: 'Lightly polluted', colour: '#FF7E00', level: 3 }, primary: ['pm25'], valid_stations: 8 },
+      district: { aqi: 128, category: { zh: '轻度污染', en: 'Lightly polluted', colour: '#FF7E00', level: 3, level_zh: '三级' }, primary: ['pm25'], valid_stations: 8, ...figure },
       stations: [
-        { site: 'air-a', name_zh: '甲站', name_en: 'A', aqi: 150, category: { zh: '轻度污染', en: 'Lightly polluted', colour: '#FF7E00', level: 3 }, primary: ['pm25'] },
-        { site: 'air-b', name_zh: '乙站', name_en: 'B', aqi: 90, category: { zh: '良', en: 'Good', colour: '#FFFF00', level: 2 }, primary: ['pm10'] },
+        { site: 'air-a', name_zh: '甲站', name_en: 'A', aqi: 150, category: { zh: '轻度污染', en: 'Lightly polluted', colour: '#FF7E00', level: 3, level_zh: '三级' }, primary: ['pm25'], ...figure },
+        { site: 'air-b', name_zh: '乙站', name_en: 'B', aqi: 90, category: { zh: '良', en: 'Good', colour: '#FFFF00', level: 2, level_zh: '二级' }, primary: ['pm10'], ...figure },
       ],
     });
     const w = mount(AirPanel, { global: { plugins: [createAppI18n('zh')] } });

@@ -26,6 +26,7 @@ export const alert = (id: number, severity: Alert['severity'], opened: string, s
   assigned_to: null,
   escalation_level: 0,
   announced_at: opened,
+  updated_at: opened,
 });
 
 /** An access token as the hub signs it (the signature is not checked by the page). */

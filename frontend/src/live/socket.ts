@@ -1,32 +1,17 @@
-import type { SiteSnapshot } from '@tidewatch/contracts';
+import type { LatestAqi, LiveSnapshot, SiteSnapshot } from '@tidewatch/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { ref } from 'vue';
-import { apiFetch } from '../api/http';
-import { useAlertsStore, type Alert, type AlertEvent } from '../stores/alerts';
-import { useAqiStore, type LatestAqi } from '../stores/aqi';
+import { useAlertsStore, type AlertEvent } from '../stores/alerts';
+import { useAqiStore } from '../stores/aqi';
 import { useAuthStore } from '../stores/auth';
 import { useSitesStore } from '../stores/sites';
 import { beep } from './alarm';
 
-/** The one module that owns the socket: a full snapshot on (re)connect, then deltas into the stores. */
+/** The one module that owns the socket: the hub's snapshot on (re)connect, then deltas into the stores. */
 export const connection = ref<'connecting' | 'live' | 'down'>('connecting');
 let socket: Socket | null = null;
 /** Wait before connecting again after the hub could not check the token (database away). */
 const RETRY_MS = 5000;
-
-async function snapshot(): Promise<void> {
-  const sites = useSitesStore();
-  const alerts = useAlertsStore();
-  const aqi = useAqiStore();
-  const [siteList, open, latest] = await Promise.all([
-    apiFetch<SiteSnapshot[]>('/api/sites'),
-    apiFetch<Alert[]>('/api/alerts?state=open&limit=1000'),
-    apiFetch<LatestAqi>('/api/aqi/latest'),
-  ]);
-  sites.load(siteList);
-  alerts.load(open);
-  aqi.set(latest);
-}
 
 /** Every (re)connect presents the current access token; the auth store keeps it fresh. */
 export function connectLive(): void {
@@ -59,7 +44,12 @@ export function connectLive(): void {
   live.on('connect', () => {
     renewedForRetry = false;
     connection.value = 'live';
-    snapshot().catch(() => undefined);
+  });
+  // The hub sends one snapshot after every connect (and subscribe); what arrived before it and is newer survives.
+  live.on('snapshot', (snap: LiveSnapshot) => {
+    sites.load(snap.sites);
+    alerts.load(snap.alerts, snap.at);
+    aqi.load(snap.aqi);
   });
   live.on('disconnect', (reason) => {
     connection.value = 'down';

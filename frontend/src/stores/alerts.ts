@@ -31,13 +31,37 @@ export const useAlertsStore = defineStore('alerts', () => {
   const fresh = ref(new Set<number>());
   const sorted = computed(() => [...open.value.values()].sort(byUrgency));
 
-  function load(alerts: Alert[]): void {
-    open.value = new Map(alerts.filter((a) => a.state !== 'resolved').map((a) => [a.id, a]));
+  /** Change time of every alert applied so far, resolved ones included: what a snapshot is weighed against. */
+  const seenAt = new Map<number, string>();
+
+  /**
+   * A snapshot of the open alerts taken at `at`: replaces the list, except where an event
+   * already applied is newer than the snapshot's copy, or than the snapshot itself (an
+   * alert opened after it was taken).
+   */
+  function load(alerts: Alert[], at: string): void {
+    const next = new Map<number, Alert>();
+    for (const a of alerts) {
+      const seen = seenAt.get(a.id);
+      if (seen !== undefined && seen > a.updated_at) {
+        const mine = open.value.get(a.id); // absent: a newer event resolved it
+        if (mine) next.set(a.id, mine);
+        continue;
+      }
+      seenAt.set(a.id, a.updated_at);
+      if (a.state !== 'resolved') next.set(a.id, a);
+    }
+    for (const [id, a] of open.value) if (!next.has(id) && (seenAt.get(id) ?? '') > at) next.set(id, a);
+    open.value = next;
+    for (const id of fresh.value) if (!next.has(id)) fresh.value.delete(id);
   }
 
   /** An `alert` event: opened, raised, cleared, acknowledged, resolved, escalated… */
   function apply(e: AlertEvent): { newCritical: boolean } {
     const { event, ...alert } = e;
+    const seen = seenAt.get(alert.id);
+    if (seen !== undefined && seen > alert.updated_at) return { newCritical: false };
+    seenAt.set(alert.id, alert.updated_at);
     if (alert.state === 'resolved') {
       open.value.delete(alert.id);
       fresh.value.delete(alert.id);

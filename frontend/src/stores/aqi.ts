@@ -1,30 +1,20 @@
+import type { AqiFigure, LatestAqi } from '@tidewatch/contracts';
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 
-export interface AqiCategory {
-  zh: string;
-  en: string;
-  colour: string;
-  level: number;
-}
-
-export interface AqiEntry {
-  aqi: number | null;
-  category: AqiCategory | null;
-  primary: string[];
-}
-
-export interface LatestAqi {
-  hour: string;
-  standard: string;
-  district: AqiEntry & { valid_stations: number };
-  stations: (AqiEntry & { site: string; name_zh: string; name_en: string })[];
-}
+export type { AqiCategory, LatestAqi } from '@tidewatch/contracts';
+/** What a badge shows of the district's or a station's AQI. */
+export type AqiEntry = Pick<AqiFigure, 'aqi' | 'category' | 'primary'>;
 
 export const useAqiStore = defineStore('aqi', () => {
   const latest = shallowRef<LatestAqi | null>(null);
   function set(a: LatestAqi | null): void {
     latest.value = a;
   }
-  return { latest, set };
+  /** From a snapshot: an hour already received live is not replaced by an older one. */
+  function load(a: LatestAqi | null): void {
+    if (a && latest.value && latest.value.hour > a.hour) return;
+    latest.value = a;
+  }
+  return { latest, set, load };
 });

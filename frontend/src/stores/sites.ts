@@ -7,6 +7,11 @@ export const HISTORY_CAP = 60;
 /** Live updates are applied in batches at most this often, so a burst never freezes the page. */
 export const FLUSH_MS = 250;
 
+/** Whether `a` reports later data than `b` (a site's update time is its last_seen). */
+export function isNewer(a: SiteSnapshot, b: SiteSnapshot): boolean {
+  return (a.last_seen ?? '') > (b.last_seen ?? '');
+}
+
 export const useSitesStore = defineStore('sites', () => {
   // shallowRef + explicit triggers: thousands of sites must not each become deep reactive objects.
   const byId = shallowRef(new Map<string, SiteSnapshot>());
@@ -27,10 +32,14 @@ export const useSitesStore = defineStore('sites', () => {
     history.set(s.id, h);
   }
 
-  /** A full snapshot (on connect and reconnect): replaces everything. */
+  /**
+   * A full snapshot (on connect, reconnect, subscribe): replaces everything. Queued deltas
+   * newer than the snapshot's view of their site stay queued; the others are stale.
+   */
   function load(sites: SiteSnapshot[]): void {
-    pending.clear();
-    byId.value = new Map(sites.map((s) => [s.id, s]));
+    const next = new Map(sites.map((s) => [s.id, s]));
+    for (const [id, delta] of pending) if (!next.has(id) || !isNewer(delta, next.get(id)!)) pending.delete(id);
+    byId.value = next;
     for (const s of sites) remember(s);
     changed.value = new Set(byId.value.keys());
   }
