@@ -1,4 +1,4 @@
-import { Audited } from '../audit/audited.js';
+import { Audited } from '../common/audited.js';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { SITE_KINDS } from '@tidewatch/contracts';

@@ -4,7 +4,8 @@ import { catchError, from, mergeMap, throwError, type Observable } from 'rxjs';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { DomainError } from '../common/domain-errors.js';
 import { AuditLog } from './audit-log.js';
-import { AUDIT_ACTION, auditDetail, auditTarget } from './audited.js';
+import { AUDIT_ACTION } from '../common/audited.js';
+import { auditDetail, auditTarget } from './audit-detail.js';
 import type { AuditOutcome } from './audit.repository.js';
 
 function outcomeOf(err: unknown): { outcome: AuditOutcome; status: number } {

@@ -2,8 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Par
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { Audited } from '../audit/audited.js';
-import { decimalId, loginSchema, passwordChangeSchema, passwordResetSchema, refreshSchema, userCreateSchema, userPatchSchema } from '../common/http-schemas.js';
+import { Audited } from '../common/audited.js';
+import { decimalId } from '../common/http-schemas.js';
+import { loginSchema, passwordChangeSchema, passwordResetSchema, refreshSchema, userCreateSchema, userPatchSchema } from './auth.schemas.js';
 import type { AuthedRequest } from './auth.guard.js';
 import { AuthService, type IssuedTokens } from './auth.service.js';
 import { AllowPendingPassword, Public, RequireRole, type Role } from './roles.js';

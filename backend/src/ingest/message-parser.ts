@@ -16,13 +16,9 @@ import {
   type TelemetryReading,
   type Timestamp,
 } from '@tidewatch/contracts';
+import type { SiteRef } from '../sites/site-meta.js';
 
-/** What the parser needs to know of a site. */
-export interface SiteRef {
-  key: number;
-  id: string;
-  kind: SiteKind;
-}
+export type { SiteRef };
 
 export interface ReadingRow {
   siteKey: number;

@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, NotFoundException, Param, Post, Query, Req, Res, ServiceUnavailableException, StreamableFile } from '@nestjs/common';
-import { Audited } from '../audit/audited.js';
+import { Audited } from '../common/audited.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';

@@ -1,14 +1,8 @@
 import type { SiteKind } from '@tidewatch/contracts';
-import type { SiteRef } from '../ingest/message-parser.js';
+import type { SiteMeta } from './site-meta.js';
 import type { SitesRepository } from './sites.repository.js';
 
-export interface SiteMeta extends SiteRef {
-  name_zh: string;
-  name_en: string;
-  lat: number;
-  lon: number;
-  params: Record<string, unknown>;
-}
+export type { SiteMeta };
 
 /**
  * The active sites, in memory, for the ingest hot path and the live push. Reloaded when

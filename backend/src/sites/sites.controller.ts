@@ -1,4 +1,4 @@
-import { Audited } from '../audit/audited.js';
+import { Audited } from '../common/audited.js';
 import {
   BadRequestException,
   Body,

@@ -2,7 +2,7 @@ import { metricById, type LatestValue, type SiteKind, type SiteSnapshot } from '
 import type pg from 'pg';
 import { livenessStatus, statusFromAlerts } from './site-status.js';
 import { isoUtc } from '../common/sql.js';
-import type { SiteMeta } from './site-registry.js';
+import type { SiteMeta } from './site-meta.js';
 
 export interface SiteInput {
   id: string;

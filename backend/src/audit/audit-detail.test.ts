@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditDetail, auditTarget } from './audited.js';
+import { auditDetail, auditTarget } from './audit-detail.js';
 
 describe('audit detail', () => {
   it('masks secrets at any depth and keeps the rest', () => {

@@ -1,14 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
-import type { AuditAction } from '@tidewatch/contracts';
-
-export const AUDIT_ACTION = 'tidewatch:audit-action';
-
-/**
- * Marks a route whose every call goes into the audit log under `action` (e.g. `user.create`),
- * with its outcome, the caller, their address, the route's parameters as the target and its
- * body (secrets masked) as the detail.
- */
-export const Audited = (action: AuditAction): MethodDecorator => SetMetadata(AUDIT_ACTION, action);
+/** What the audit log keeps of a call: its body with secrets masked, and its target. */
 
 const SECRET_KEY = /pass|secret|token|(^|_)pw$/i;
 const MAX_DETAIL_CHARS = 2000;
