@@ -48,6 +48,7 @@ import { FlaggedReadingsRepository } from './hj212/flagged-readings.repository.j
 import { SeriesRepository } from './sites/series.repository.js';
 import { SiteRegistry } from './sites/site-registry.js';
 import { SitesRepository } from './sites/sites.repository.js';
+import { SitesService } from './sites/sites.service.js';
 
 const SITE_RELOAD_MS = 30_000;
 const RETENTION_SWEEP_MS = 3_600_000;
@@ -159,9 +160,7 @@ export class Runtime {
     if (config.MQTT_URL) this.subscriber = new MqttSubscriber({ ...config, MQTT_URL: config.MQTT_URL }, this.ingest, log);
     else this.broker = new EmbeddedBroker(config, this.ingest, credentials, log);
 
-    const reloadSites = async (): Promise<void> => {
-      await this.registry.load(sites);
-    };
+    const sitesService = new SitesService(sites, new SeriesRepository(pool, config.TZ_DISTRICT), this.registry, credentials, indicators, alertStore);
     const reports = this.reportService(aqi, dailyMeans, alertFigures, eventsRepo);
     this.reports = reports;
     this.providers = [
@@ -190,12 +189,11 @@ export class Runtime {
       { provide: GoalsService, useValue: new GoalsService(rollups, alertFigures, eventsRepo, this.registry, aqi, dailyMeans, config.TZ_DISTRICT) },
       { provide: SitesRepository, useValue: sites },
       { provide: ReportService, useValue: reports },
-      { provide: SeriesRepository, useValue: new SeriesRepository(pool, config.TZ_DISTRICT) },
-      { provide: 'RELOAD_SITES', useValue: reloadSites },
+      { provide: SitesService, useValue: sitesService },
       { provide: BROKER_STATUS, useValue: () => this.subscriber?.connected ?? this.broker?.running ?? false },
     ];
 
-    this.every(SITE_RELOAD_MS, () => reloadSites());
+    this.every(SITE_RELOAD_MS, () => sitesService.reload());
     const retention = new RetentionRepository(pool);
     this.every(RETENTION_SWEEP_MS, () => this.sweepRetention(retention));
     const archiveReport = async (): Promise<void> => {

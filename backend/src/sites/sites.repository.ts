@@ -1,6 +1,7 @@
 import { metricById, type LatestValue, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
 import type pg from 'pg';
 import { livenessStatus, statusFromAlerts } from './site-status.js';
+import { ConflictError } from '../common/domain-errors.js';
 import { isoUtc } from '../common/sql.js';
 import type { SiteMeta } from './site-meta.js';
 
@@ -70,7 +71,7 @@ function toDetail(r: SiteRow, nowMs: number): SiteDetail {
   };
 }
 
-export class SiteExistsError extends Error {}
+export class SiteExistsError extends ConflictError {}
 
 export class SitesRepository {
   constructor(private readonly pool: pg.Pool) {}
