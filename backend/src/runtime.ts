@@ -5,6 +5,7 @@ import { AqiService } from './air/aqi.service.js';
 import { AlertActions } from './alerts/alert-actions.js';
 import { AlertEngine } from './alerts/alert-engine.js';
 import { RulesService } from './alerts/rules.service.js';
+import { SiteAlertLevels } from './alerts/site-alert-levels.js';
 import { GoalsService } from './goals/goals.service.js';
 import { Hj212Gateway } from './hj212/hj212-gateway.js';
 import { AlertFiguresRepository } from './alerts/alert-figures.repository.js';
@@ -120,7 +121,8 @@ export class Runtime {
     this.indicators = indicators;
     await indicators.start();
     events.onCommitted((result) => indicators.nudge(result.latest.map((l) => l.siteKey)));
-    const liveState = new LiveState(this.registry, (site, latest) => indicators.indicatorFor(site, latest));
+    const alertLevels = new SiteAlertLevels(this.registry);
+    const liveState = new LiveState(this.registry, (site, latest) => indicators.indicatorFor(site, latest), alertLevels);
     await liveState.load(sites);
     this.ingest = new IngestService((rows) => writeBatch(pool, rows), this.registry, metrics, events, config, log);
     const credentials = new DeviceCredentials(new DeviceCredentialsRepository(pool));
@@ -146,9 +148,9 @@ export class Runtime {
         lastSeenMs: (key) => liveState.lastSeenMs(key),
       },
       log,
+      alertLevels,
     );
     this.alerts = alerts;
-    liveState.alertSeverity = (key) => alerts.openSeverity(key);
     const webhookSecret = config.WEBHOOK_SECRET ?? createHash('sha256').update(`tidewatch-webhook:${jwtSecret}`).digest('hex');
     const urls = (config.WEBHOOK_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
     this.webhooks = new WebhookNotifier(urls, webhookSecret, log);

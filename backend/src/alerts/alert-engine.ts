@@ -1,4 +1,5 @@
 import { metricById, NOMINAL_INTERVAL_S, type SiteKind } from '@tidewatch/contracts';
+import { SiteAlertLevels } from './site-alert-levels.js';
 import type { BatchResult } from '../ingest/batch-writer.js';
 import type { IngestEvents } from '../ingest/ingest-events.js';
 import type { Logger } from '../logging/logger.js';
@@ -6,7 +7,7 @@ import type { HubMetrics } from '../metrics/metrics.service.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import type { AlertRecord, AlertStore } from './alerts.repository.js';
 import { emptyState, evaluate, type EvaluationInput, type Observation, type RuleState, type SiteEvent } from './evaluate.js';
-import { severityRank, type Condition, type Rule, type RuleDefinition, type Severity } from './rule-model.js';
+import { type Condition, type Rule, type RuleDefinition, type Severity } from './rule-model.js';
 import type { RuleOverride, RulesRepository } from './rules.repository.js';
 
 const TICK_MS = 15_000;
@@ -54,7 +55,6 @@ export class AlertEngine {
   private rules: Rule[] = [];
   private overrides = new Map<string, RuleOverride>();
   private readonly states = new Map<string, RuleState>();
-  private readonly openLevels = new Map<number, Map<string, Severity>>();
   private listeners: AlertListener[] = [];
   private queue: Promise<void> = Promise.resolve();
   private queuedBatches = 0;
@@ -74,6 +74,7 @@ export class AlertEngine {
     private readonly metrics: HubMetrics,
     private readonly opts: AlertEngineOptions,
     private readonly log: Logger,
+    private readonly levels: SiteAlertLevels = new SiteAlertLevels(registry),
   ) {}
 
   onAlert(listener: AlertListener): () => void {
@@ -85,9 +86,7 @@ export class AlertEngine {
 
   /** The most severe open alert of a site (for its map status). */
   openSeverity(siteKey: number): Severity | null {
-    let worst: Severity | null = null;
-    for (const s of this.openLevels.get(siteKey)?.values() ?? []) if (!worst || severityRank(s) > severityRank(worst)) worst = s;
-    return worst;
+    return this.levels.openSeverity(siteKey);
   }
 
   async start(): Promise<void> {
@@ -257,12 +256,7 @@ export class AlertEngine {
   }
 
   private trackOpen(a: AlertRecord): void {
-    const site = this.registry.lookup(a.site);
-    if (!site) return;
-    let levels = this.openLevels.get(site.key);
-    if (!levels) this.openLevels.set(site.key, (levels = new Map()));
-    if (a.state === 'resolved') levels.delete(a.rule);
-    else levels.set(a.rule, a.severity);
+    this.levels.track(a);
   }
 
   private announce(event: string, alert: AlertRecord): void {

@@ -22,10 +22,9 @@ export class LiveState {
   constructor(
     private readonly registry: SiteRegistry,
     private readonly indicatorFor: (site: SiteMeta, latest: Record<string, LatestValue>) => SiteIndicator | null = () => null,
+    /** The most severe open alert of a site (kept by the alert engine). */
+    private readonly alertLevels: { openSeverity(siteKey: number): string | null } = { openSeverity: () => null },
   ) {}
-
-  /** The most severe open alert of a site; set once the alert engine exists. */
-  alertSeverity: (siteKey: number) => string | null = () => null;
 
   async load(sites: Pick<SitesRepository, 'liveness' | 'latestReadings'>): Promise<void> {
     for (const s of await sites.liveness()) {
@@ -89,7 +88,7 @@ export class LiveState {
       name_en: site.name_en,
       lat: site.lat,
       lon: site.lon,
-      status: live === 'offline' ? 'offline' : statusFromAlerts(this.alertSeverity(site.key)),
+      status: live === 'offline' ? 'offline' : statusFromAlerts(this.alertLevels.openSeverity(site.key)),
       online: e.online,
       last_seen: e.lastSeenMs === null ? null : new Date(e.lastSeenMs).toISOString(),
       latest,
