@@ -25,6 +25,8 @@ const userRoom = (id: number): string => `user:${id}`;
 const sessionRoom = (id: number): string => `session:${id}`;
 const SUBSCRIBES_PER_WINDOW = 5;
 const SLOW_CHECK_MS = 1000;
+/** How long a live client's backlog may stay over the limit before it is dropped. */
+const SLOW_GRACE_MS = 5000;
 const SUBSCRIBE_WINDOW_MS = 10_000;
 
 /**
@@ -165,15 +167,26 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     void this.sendSnapshot(socket, { all: rooms.includes(ALL), kinds, sites }).then((sent) => sent && reply({ ok: true }));
   }
 
-  /** Clients whose queue keeps growing (they do not read) are dropped before they cost the hub its memory. */
+  /**
+   * Clients that do not read are dropped before they cost the hub its memory. A backlog over
+   * LIVE_MAX_QUEUED must last SLOW_GRACE_MS: a dashboard busy for a moment under a full
+   * district's updates catches up and is kept; one that stopped reading is not. Past ten times
+   * the limit it goes at once.
+   */
   private dropSlowConsumers(): void {
+    const now = Date.now();
     for (const socket of this.server.sockets.values()) {
       const queued = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
-      if (queued > this.maxQueued) {
-        this.log.warn({ queued, user: (socket.data.user as AuthUser | undefined)?.username }, 'live client not reading: disconnected');
-        this.metrics.liveSlowDropped.inc();
-        socket.disconnect(true);
+      const data = socket.data as { backlogSince?: number };
+      if (queued <= this.maxQueued) {
+        data.backlogSince = undefined;
+        continue;
       }
+      data.backlogSince ??= now;
+      if (now - data.backlogSince < SLOW_GRACE_MS && queued <= this.maxQueued * 10) continue;
+      this.log.warn({ queued, user: (socket.data.user as AuthUser | undefined)?.username }, 'live client not reading: disconnected');
+      this.metrics.liveSlowDropped.inc();
+      socket.disconnect(true);
     }
   }
 
