@@ -4,8 +4,8 @@
  * translate errors and never compare messages.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 429 | 503;
-  /** Seconds a client should wait before trying again (429, 503). */
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 429;
+  /** Seconds a client should wait before trying again (429). */
   readonly retryAfterS: number | null = null;
 }
 
@@ -32,17 +32,6 @@ export class UnauthenticatedError extends DomainError {
 /** The caller must wait: too many attempts (429 with Retry-After). */
 export class TooManyRequestsError extends DomainError {
   readonly status = 429;
-  override readonly retryAfterS: number;
-
-  constructor(message: string, retryAfterS: number) {
-    super(message);
-    this.retryAfterS = Math.max(1, Math.ceil(retryAfterS));
-  }
-}
-
-/** A dependency is away or busy: try again later (503 with Retry-After). */
-export class UnavailableError extends DomainError {
-  readonly status = 503;
   override readonly retryAfterS: number;
 
   constructor(message: string, retryAfterS: number) {

@@ -63,7 +63,6 @@ const STATUS_TEXT: Record<DomainError['status'], string> = {
   404: 'Not Found',
   409: 'Conflict',
   429: 'Too Many Requests',
-  503: 'Service Unavailable',
 };
 
 /** Seconds a client should wait before trying again while the database is away. */

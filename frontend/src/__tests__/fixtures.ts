@@ -1,3 +1,4 @@
+import type { SiteSnapshot } from '@tidewatch/contracts';
 import { vi } from 'vitest';
 import type { Alert } from '../stores/alerts';
 
@@ -71,3 +72,17 @@ export function stubFetch(answer: (call: Call) => Response | Promise<Response>):
   vi.stubGlobal('fetch', fn);
   return calls;
 }
+
+/** A gas point's snapshot with one LEL value at time `t`. */
+export const siteSnapshot = (id: string, value: number, t = `2026-11-28T01:00:${String(value % 60).padStart(2, '0')}.000Z`): SiteSnapshot => ({
+  id,
+  kind: 'gas_point',
+  name_zh: id,
+  name_en: id,
+  lat: 38.85,
+  lon: 121.5,
+  status: 'normal',
+  online: true,
+  last_seen: t,
+  latest: { ch4_lel_pct: { value, t } },
+});

@@ -1,4 +1,4 @@
-import type { LatestAqi, SiteSnapshot } from '@tidewatch/contracts';
+import type { LatestAqi } from '@tidewatch/contracts';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectLive, disconnectLive } from '../live/socket';
@@ -6,7 +6,7 @@ import { useAlertsStore } from '../stores/alerts';
 import { useAqiStore } from '../stores/aqi';
 import { useAuthStore } from '../stores/auth';
 import { useSitesStore } from '../stores/sites';
-import { alert, issued, json, stubFetch } from './fixtures';
+import { alert, issued, json, siteSnapshot, stubFetch } from './fixtures';
 
 const fake = vi.hoisted(() => {
   const handlers = new Map<string, (...args: unknown[]) => void>();
@@ -16,18 +16,7 @@ const fake = vi.hoisted(() => {
 });
 vi.mock('socket.io-client', () => ({ io: fake.io }));
 
-const site = (id: string, value: number, t: string): SiteSnapshot => ({
-  id,
-  kind: 'gas_point',
-  name_zh: id,
-  name_en: id,
-  lat: 38.85,
-  lon: 121.5,
-  status: 'normal',
-  online: true,
-  last_seen: t,
-  latest: { ch4_lel_pct: { value, t } },
-});
+const site = siteSnapshot;
 
 const OLD = '2026-11-28T01:00:00.000Z';
 const NEW = '2026-11-28T01:00:05.000Z';

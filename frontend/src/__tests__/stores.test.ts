@@ -1,23 +1,11 @@
-import type { SiteSnapshot } from '@tidewatch/contracts';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { byUrgency, useAlertsStore } from '../stores/alerts';
-import { alert } from './fixtures';
+import { alert, siteSnapshot } from './fixtures';
 import { decodeToken, useAuthStore } from '../stores/auth';
 import { FLUSH_MS, HISTORY_CAP, useSitesStore } from '../stores/sites';
 
-const site = (id: string, value: number, t = `2026-11-28T01:00:${String(value % 60).padStart(2, '0')}.000Z`): SiteSnapshot => ({
-  id,
-  kind: 'gas_point',
-  name_zh: id,
-  name_en: id,
-  lat: 38.85,
-  lon: 121.5,
-  status: 'normal',
-  online: true,
-  last_seen: t,
-  latest: { ch4_lel_pct: { value, t } },
-});
+const site = siteSnapshot;
 
 
 function token(claims: object): string {
