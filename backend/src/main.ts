@@ -13,27 +13,26 @@ import { describeListenError } from './common/net.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { RedisIoAdapter } from './live/redis-io.adapter.js';
 import { createLogger, NestPinoLogger } from './logging/logger.js';
-import { Runtime } from './runtime.js';
+import { Hub } from './hub/hub.js';
 
 const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist/', import.meta.url));
 
-/** Set once the runtime exists, so that a failed start still stops the embedded database. */
-let started: Runtime | null = null;
+/** Set once the hub exists, so that a failed start still stops what it started (the embedded database). */
+let started: Hub | null = null;
 
 async function main(): Promise<void> {
   // `npm start` runs the simulators in-process unless SIMULATE says otherwise.
   const config = loadConfig(process.env, process.env.npm_lifecycle_event === 'start');
   const log = createLogger(config.LOG_LEVEL);
-  const runtime = new Runtime(config, log);
-  started = runtime;
+  const hub = new Hub(config, log);
+  started = hub;
   let fleet: Fleet | null = null;
   let redis: RedisIoAdapter | null = null;
   let stopping = false;
 
-  await runtime.startStorage();
-  await runtime.build();
+  await hub.build();
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime.providers, config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(hub.features, config), {
     logger: new NestPinoLogger(log),
     bodyParser: false,
   });
@@ -66,7 +65,7 @@ async function main(): Promise<void> {
     log.warn({ FRONTEND_DIST }, 'dashboard not built (npm run build -w frontend); serving the API only');
   }
   await app.init();
-  await runtime.startIntake();
+  await hub.startIntake();
   try {
     await app.listen(config.PORT, config.HOST);
   } catch (err) {
@@ -75,17 +74,17 @@ async function main(): Promise<void> {
 
   if (config.SIMULATE) {
     const sites = loadSeedSites();
-    const passwords = runtime.simulatorPasswords(sites.map((s) => s.id));
-    fleet = startFleet({ url: runtime.deviceBrokerUrl, sites, passwords, log: (m) => log.debug({ sim: m }, 'simulator') });
-    log.info({ sites: runtime.registry.all().length }, 'simulators running in-process (SIMULATE=false turns them off)');
+    const passwords = hub.simulatorPasswords(sites.map((s) => s.id));
+    fleet = startFleet({ url: hub.deviceBrokerUrl, sites, passwords, log: (m) => log.debug({ sim: m }, 'simulator') });
+    log.info({ sites: hub.registry!.all().length }, 'simulators running in-process (SIMULATE=false turns them off)');
   }
 
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const lines = [
     `Tidewatch is running: http://${shown}:${config.PORT}/  (API docs: /api/docs)`,
-    `Devices publish to ${runtime.deviceBrokerUrl}`,
-    runtime.generatedAdminPassword
-      ? `First admin created: user "admin", password "${runtime.generatedAdminPassword}" (shown once; set ADMIN_PASSWORD to choose it)`
+    `Devices publish to ${hub.deviceBrokerUrl}`,
+    hub.generatedAdminPassword
+      ? `First admin created: user "admin", password "${hub.generatedAdminPassword}" (shown once; set ADMIN_PASSWORD to choose it)`
       : 'Log in with your existing users.',
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -95,7 +94,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     await fleet?.stop().catch(() => undefined);
-    await runtime.stop();
+    await hub.stop();
     await app.close().catch(() => undefined);
     await redis?.disconnect();
     process.exit(0);

@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { io } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addUser, api, login } from '../src/dev/hub-process.js';
+import { addUser, api, login } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 /**

@@ -4,7 +4,7 @@ import { siteTopic } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, login, makeTestEnv, startHub, waitFor, type Hub, type TestEnv, addUser } from '../src/dev/hub-process.js';
+import { api, login, makeTestEnv, startHub, waitFor, type Hub, type TestEnv, addUser } from './harness/hub-process.js';
 
 const WEBHOOK_SECRET = 'integration-webhook-secret';
 let t: TestEnv;

@@ -2,7 +2,7 @@ import { siteTopic, type LiveSnapshot, type SiteSnapshot } from '@tidewatch/cont
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, login, waitFor } from '../src/dev/hub-process.js';
+import { api, login, waitFor } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 const ctx = useHub();

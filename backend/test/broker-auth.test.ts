@@ -3,7 +3,7 @@ import { MAX_PAYLOAD_BYTES, siteTopic } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, login, waitFor, withDb, addUser } from '../src/dev/hub-process.js';
+import { api, login, waitFor, withDb, addUser } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 // The embedded broker's own rules; an external broker (MQTT_URL) has its own password file and ACL.

@@ -3,7 +3,7 @@ import type { LiveSnapshot, SiteSnapshot } from '@tidewatch/contracts';
 import { io } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, takeFrame } from '../src/hj212/frame.js';
-import { api, login, waitFor, withDb, addUser, TEST_USER_PASSWORD } from '../src/dev/hub-process.js';
+import { api, login, waitFor, withDb, addUser, TEST_USER_PASSWORD } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 const HANDSHAKE_MS = 3000;

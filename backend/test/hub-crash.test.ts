@@ -1,7 +1,7 @@
 import { siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestEnv, startHub, waitFor, withDb, type Hub, type TestEnv } from '../src/dev/hub-process.js';
+import { makeTestEnv, startHub, waitFor, withDb, type Hub, type TestEnv } from './harness/hub-process.js';
 
 let t: TestEnv;
 let hub: Hub | null = null;

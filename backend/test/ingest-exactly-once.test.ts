@@ -1,7 +1,7 @@
 import { metricFor, siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { waitFor, withDb } from '../src/dev/hub-process.js';
+import { waitFor, withDb } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 const SITE = 'air-lingshui';

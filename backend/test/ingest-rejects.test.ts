@@ -1,7 +1,7 @@
 import { MAX_PAYLOAD_BYTES, siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { api, login, waitFor, withDb } from '../src/dev/hub-process.js';
+import { api, login, waitFor, withDb } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 const ctx = useHub();

@@ -3,7 +3,7 @@ import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { login, waitFor } from '../src/dev/hub-process.js';
+import { login, waitFor } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 // Updates as often as the hub allows, and a small queue, so that a client that does not read fills it in seconds.

@@ -8,7 +8,7 @@ import { siteTopic } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeLoopbackPort } from '../src/common/net.js';
-import { waitFor, withDb } from '../src/dev/hub-process.js';
+import { waitFor, withDb } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';

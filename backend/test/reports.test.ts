@@ -6,7 +6,7 @@ import { siteTopic } from '@tidewatch/contracts';
 import ExcelJS from 'exceljs';
 import mqtt from 'mqtt';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, login, waitFor, withDb, addUser } from '../src/dev/hub-process.js';
+import { api, login, waitFor, withDb, addUser } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 const ctx = useHub();

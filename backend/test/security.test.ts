@@ -3,7 +3,7 @@ import mqtt from 'mqtt';
 import { JwtService } from '@nestjs/jwt';
 import { io, type Socket } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addUser, api, login, TEST_USER_PASSWORD, waitFor, withDb } from '../src/dev/hub-process.js';
+import { addUser, api, login, TEST_USER_PASSWORD, waitFor, withDb } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 // Many sign-ins from one address in this file: the per-address limit is raised, the lockout is not.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { makeTestEnv, startHub, type Hub, type TestEnv } from '../src/dev/hub-process.js';
+import { makeTestEnv, startHub, type Hub, type TestEnv } from './harness/hub-process.js';
 
 /** One hub for the whole test file, started before and stopped after it (with `extraEnv` on top of the test settings). */
 export function useHub(extraEnv: NodeJS.ProcessEnv = {}): { readonly t: TestEnv; readonly hub: Hub } {

@@ -4,7 +4,7 @@ import { siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, api, login, makeTestEnv, startHub, type Hub, type TestEnv } from '../../backend/src/dev/hub-process.js';
+import { ADMIN_PASSWORD, api, login, makeTestEnv, startHub, type Hub, type TestEnv } from '../../backend/test/harness/hub-process.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url));

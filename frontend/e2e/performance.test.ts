@@ -2,7 +2,7 @@ import { siteTopic } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, login, makeTestEnv, startHub, withDb, type Hub, type TestEnv } from '../../backend/src/dev/hub-process.js';
+import { api, login, makeTestEnv, startHub, withDb, type Hub, type TestEnv } from '../../backend/test/harness/hub-process.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EXTRA = 1967; // with the district's 32 and one created through the API: 2,000 sites

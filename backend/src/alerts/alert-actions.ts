@@ -9,6 +9,10 @@ export class AlertActions {
     private readonly engine: AlertEngine,
   ) {}
 
+  list(filter: Parameters<AlertStore['list']>[0]): Promise<AlertRecord[]> {
+    return this.store.list(filter);
+  }
+
   async withHistory(id: number): Promise<AlertRecord & { history: AlertHistoryEntry[] }> {
     const alert = await this.store.get(id);
     if (!alert) throw new AlertNotFoundError(id);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IngestEvents } from '../ingest/ingest-events.js';
 import { ALERT_QUEUE_MAX, type AlertEngine } from './alert-engine.js';
-import { emptyBatch, slowEngine } from '../dev/slow-alert-engine.js';
+import { emptyBatch, slowEngine } from '../../test/harness/slow-alert-engine.js';
 
 let engine: AlertEngine | null = null;
 afterEach(async () => {

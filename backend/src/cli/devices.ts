@@ -1,23 +1,23 @@
 /** Device credentials from the command line: `npm run devices -- mosquitto --out DIR [SITE ...]`. */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import { createPool, type DatabasePool } from '../database/pool.js';
+import { createLogger } from '../logging/logger.js';
 import { DeviceCredentials } from '../sites/device-credentials.js';
 import { DeviceCredentialsRepository } from '../sites/device-credentials.repository.js';
+import { SitesRepository } from '../sites/sites.repository.js';
 import { DEVICES_USAGE, mosquittoAcl, mosquittoPasswordFile, parseDevicesArgs, type DeviceLogin, type MosquittoCommand } from './mosquitto-files.js';
 
-async function activeSites(pool: pg.Pool, wanted: readonly string[]): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT id FROM site WHERE retired_at IS NULL AND (cardinality($1::text[]) = 0 OR id = ANY($1)) ORDER BY id`,
-    [wanted],
-  );
-  const found = new Set(rows.map((r) => r.id));
+/** The active sites named (all of them when none is), refusing a name that is not one. */
+async function activeSites(pool: DatabasePool, wanted: readonly string[]): Promise<string[]> {
+  const active = (await new SitesRepository(pool).active()).map((s) => s.id);
+  const found = new Set(active);
   const missing = wanted.filter((id) => !found.has(id));
   if (missing.length > 0) throw new Error(`no active site ${missing.join(', ')}`);
-  return rows.map((r) => r.id);
+  return wanted.length === 0 ? active : active.filter((id) => wanted.includes(id));
 }
 
-async function issueAll(pool: pg.Pool, sites: readonly string[]): Promise<DeviceLogin[]> {
+async function issueAll(pool: DatabasePool, sites: readonly string[]): Promise<DeviceLogin[]> {
   const credentials = new DeviceCredentials(new DeviceCredentialsRepository(pool));
   const logins: DeviceLogin[] = [];
   for (const id of sites) {
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const cmd = parseOrExit();
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL must name the hub’s database');
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = createPool(url, 30_000, createLogger('warn'));
   try {
     const logins = await issueAll(pool, await activeSites(pool, cmd.sites));
     writeFiles(cmd, logins);

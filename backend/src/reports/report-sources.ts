@@ -1,13 +1,12 @@
 import type { SiteKind } from '@tidewatch/contracts';
 import type { AqiService } from '../air/aqi.service.js';
-import type { AlertFiguresRepository } from '../alerts/alert-figures.repository.js';
 import { addDays, dayStartMs } from '../common/district-time.js';
 import type { DailyMeans, DailyFigures } from '../sites/daily-means.js';
 import type { EventsRepository } from '../sites/events.repository.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { aqiVersionFor } from '../standards/aqi.js';
 import { RIVER_CLASS_INDICATORS, SEA_CLASS_INDICATORS } from '../standards/water.js';
-import { WWTP_METRICS, type EventCount, type MonthlyInput, type SiteDays, type SiteName } from './monthly-report.js';
+import { WWTP_METRICS, type AlertFact, type EventCount, type MonthlyInput, type SiteDays, type SiteName } from './monthly-report.js';
 
 /** The district dates of a month YYYY-MM. */
 export function daysOfMonth(month: string): string[] {
@@ -19,10 +18,15 @@ export function daysOfMonth(month: string): string[] {
 const nameOf = (s: SiteMeta): SiteName => ({ site: s.id, name_zh: s.name_zh, name_en: s.name_en });
 const target = (s: SiteMeta): string | null => (typeof s.params.target_class === 'string' ? s.params.target_class : null);
 
+/** The month's alerts, as the alerts feature stores them. */
+export interface AlertFigures {
+  openedBetween(startMs: number, endMs: number): Promise<AlertFact[]>;
+}
+
 /** Gathers one month's inputs for the report: a fixed handful of queries, none per site. */
 export class ReportSources {
   constructor(
-    private readonly alertFigures: AlertFiguresRepository,
+    private readonly alertFigures: AlertFigures,
     private readonly eventsRepo: EventsRepository,
     private readonly registry: SiteRegistry,
     private readonly aqi: AqiService,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EventCount } from '../reports/monthly-report.js';
+import type { EventCount } from './event-count.js';
 
 /** Reads device events (inspections, departures, rectifications…). */
 export class EventsRepository {

@@ -1,32 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AlertRecord, SiteKind } from '@tidewatch/contracts';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
-import { RequireRole } from '../auth/roles.js';
-import { Audited } from '../common/audited.js';
-import { kindQuery, queryInt, queryTime, siteCreateSchema, siteIdParam, sitePatchSchema } from '../common/http-schemas.js';
-import { BUCKETS, type SeriesPoint } from './series.repository.js';
+import { kindQuery, siteIdParam } from '../common/http-schemas.js';
+import type { SeriesPoint } from './series.repository.js';
+import { eventsQuery, seriesQuery } from './site.schemas.js';
 import type { SiteDetail } from './sites.repository.js';
 import { SitesService } from './sites.service.js';
-
-const seriesQuery = z
-  .object({
-    metric: z.string().min(1).max(64),
-    from: queryTime.optional(),
-    to: queryTime.optional(),
-    bucket: z.enum(BUCKETS).default('raw'),
-  })
-  .strict();
-
-const eventsQuery = z
-  .object({
-    from: queryTime.optional(),
-    to: queryTime.optional(),
-    type: z.string().max(32).optional(),
-    limit: queryInt(1, 5000, 500),
-  })
-  .strict();
 
 @ApiTags('sites')
 @ApiBearerAuth()
@@ -52,44 +33,5 @@ export class SitesController {
   @Get(':id/events')
   events(@Param('id', { schema: siteIdParam }) id: string, @Query({ schema: eventsQuery }) q: z.infer<typeof eventsQuery>): Promise<unknown[]> {
     return this.sites.events(id, q, q.type, q.limit);
-  }
-
-  @Post()
-  @Audited('site.create')
-  @RequireRole('admin')
-  create(@Body({ schema: siteCreateSchema }) body: z.infer<typeof siteCreateSchema>): Promise<SiteDetail> {
-    return this.sites.create({ ...body, kind: body.kind as SiteKind });
-  }
-
-  @Put(':id')
-  @Audited('site.update')
-  @RequireRole('admin')
-  update(@Param('id', { schema: siteIdParam }) id: string, @Body({ schema: sitePatchSchema }) body: z.infer<typeof sitePatchSchema>): Promise<SiteDetail> {
-    return this.sites.update(id, body);
-  }
-
-  @Delete(':id')
-  @Audited('site.retire')
-  @RequireRole('admin')
-  @HttpCode(204)
-  retire(@Param('id', { schema: siteIdParam }) id: string): Promise<void> {
-    return this.sites.retire(id);
-  }
-
-  /** Issues the site's device credential, replacing (rotating) any earlier one: its devices are disconnected. */
-  @Post(':id/credentials')
-  @Audited('credential.issue')
-  @RequireRole('admin')
-  issueCredentials(@Param('id', { schema: siteIdParam }) id: string): Promise<{ username: string; password: string }> {
-    return this.sites.issueCredential(id);
-  }
-
-  /** Revokes the site's device credential; its devices are disconnected at once. */
-  @Delete(':id/credentials')
-  @Audited('credential.revoke')
-  @RequireRole('admin')
-  @HttpCode(204)
-  revokeCredentials(@Param('id', { schema: siteIdParam }) id: string): Promise<void> {
-    return this.sites.revokeCredential(id);
   }
 }

@@ -1,11 +1,11 @@
-import type { BatchResult } from '../ingest/batch-writer.js';
-import type { IngestEvents } from '../ingest/ingest-events.js';
-import type { Logger } from '../logging/logger.js';
-import type { HubMetrics } from '../metrics/metrics.service.js';
-import type { SiteRegistry } from '../sites/site-registry.js';
-import { AlertEngine } from '../alerts/alert-engine.js';
-import type { AlertStore } from '../alerts/alerts.repository.js';
-import type { RulesRepository } from '../alerts/rules.repository.js';
+import type { BatchResult } from '../../src/ingest/batch-writer.js';
+import type { IngestEvents } from '../../src/ingest/ingest-events.js';
+import type { Logger } from '../../src/logging/logger.js';
+import type { HubMetrics } from '../../src/metrics/metrics.service.js';
+import type { SiteRegistry } from '../../src/sites/site-registry.js';
+import { AlertEngine } from '../../src/alerts/alert-engine.js';
+import type { AlertStore } from '../../src/alerts/alerts.repository.js';
+import type { RulesRepository } from '../../src/alerts/rules.repository.js';
 
 /** An alert engine with no rules and no database whose every batch takes `delayMs`: a slow consumer. */
 export async function slowEngine(events: IngestEvents, delayMs: number): Promise<AlertEngine> {

@@ -4,15 +4,21 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import pg from 'pg';
-import { freeLoopbackPort } from '../common/net.js';
+import { freeLoopbackPort } from '../../src/common/net.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+/** The built hub: dist/main.js of the backend package this file belongs to (from its source or the benchmark's build). */
+function builtHub(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return path.join(dir, 'dist', 'main.js');
+}
+const MAIN = builtHub();
 export const ADMIN_PASSWORD = 'integration-admin-pw';
 
 /**

@@ -6,7 +6,7 @@
 import { siteTopic, type SiteSnapshot } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io } from 'socket.io-client';
-import { login, makeTestEnv, startHub, withDb } from '../dev/hub-process.js';
+import { login, makeTestEnv, startHub, withDb } from '../test/harness/hub-process.js';
 
 const AIR = ['air-lingshui', 'air-qixianling', 'air-hekou', 'air-xiaopingdao', 'air-caidaling', 'air-huangnichuan', 'air-yingeshi', 'air-longwangtang'];
 const GAS = ['gas-lingshui-regulator', 'gas-qixianling-valve', 'gas-hekou-riser', 'gas-xiaopingdao-household', 'gas-yingeshi-regulator', 'gas-huangnichuan-park'];

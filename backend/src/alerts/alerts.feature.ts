@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import type { Feature } from '../common/feature.js';
+import type { DatabasePool } from '../database/pool.js';
+import type { IngestEvents } from '../ingest/ingest-events.js';
+import type { Logger } from '../logging/logger.js';
+import type { HubMetrics } from '../metrics/metrics.service.js';
+import type { SiteRegistry } from '../sites/site-registry.js';
+import { AlertActions } from './alert-actions.js';
+import { AlertEngine, type AlertEngineOptions } from './alert-engine.js';
+import { AlertFiguresRepository } from './alert-figures.repository.js';
+import { AlertsController } from './alerts.controller.js';
+import { AlertStore } from './alerts.repository.js';
+import { WebhookNotifier } from './notifier.js';
+import { RulesController } from './rules.controller.js';
+import { RulesRepository } from './rules.repository.js';
+import { RulesService } from './rules.service.js';
+import type { SiteAlertLevels } from './site-alert-levels.js';
+
+export interface AlertsFeature extends Feature {
+  readonly store: AlertStore;
+  readonly figures: AlertFiguresRepository;
+}
+
+export interface AlertInputs {
+  registry: SiteRegistry;
+  events: IngestEvents;
+  metrics: HubMetrics;
+  /** Figures derived from a site's newest values (AQI, levels), and when it last sent: the live state's. */
+  derived: AlertEngineOptions['derived'];
+  lastSeenMs: AlertEngineOptions['lastSeenMs'];
+  levels: SiteAlertLevels;
+  /** Signs webhooks when WEBHOOK_SECRET is unset. */
+  jwtSecret: string;
+}
+
+/** Rules judged on committed batches, alerts stored and announced (socket.io and signed webhooks). */
+export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: Config, log: Logger): AlertsFeature {
+  const { registry, events, metrics, levels } = inputs;
+  const store = new AlertStore(pool);
+  const rules = new RulesRepository(pool);
+  const engine = new AlertEngine(
+    store,
+    rules,
+    registry,
+    events,
+    metrics,
+    {
+      reannounceMin: config.ALERT_REANNOUNCE_MIN,
+      escalateMin: config.ALERT_ESCALATE_MIN,
+      derived: inputs.derived,
+      lastSeenMs: inputs.lastSeenMs,
+    },
+    log,
+    levels,
+  );
+  const secret = config.WEBHOOK_SECRET ?? createHash('sha256').update(`tidewatch-webhook:${inputs.jwtSecret}`).digest('hex');
+  const urls = (config.WEBHOOK_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const webhooks = new WebhookNotifier(urls, secret, log);
+  engine.onAlert((event, alert) => webhooks.notify(event, alert));
+  return {
+    name: 'alerts',
+    store,
+    figures: new AlertFiguresRepository(pool),
+    controllers: [AlertsController, RulesController],
+    providers: [
+      { provide: AlertStore, useValue: store },
+      { provide: AlertEngine, useValue: engine },
+      { provide: AlertActions, useValue: new AlertActions(store, engine) },
+      { provide: RulesService, useValue: new RulesService(rules, engine, registry) },
+    ],
+    start: () => engine.start(),
+    async stop() {
+      // Saves the rules' running state (durations, counts) for the next start.
+      await engine.stop();
+      webhooks.stop();
+    },
+  };
+}

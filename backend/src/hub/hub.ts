@@ -1,0 +1,124 @@
+import { airFeature } from '../air/air.feature.js';
+import { alertsFeature } from '../alerts/alerts.feature.js';
+import { SiteAlertLevels } from '../alerts/site-alert-levels.js';
+import { auditFeature } from '../audit/audit.feature.js';
+import { authFeature, type AuthFeature } from '../auth/auth.feature.js';
+import type { Feature } from '../common/feature.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { openStorage } from '../database/storage.feature.js';
+import { goalsFeature } from '../goals/goals.feature.js';
+import { HealthController } from '../health/health.controller.js';
+import { ingestFeature } from '../ingest/ingest.feature.js';
+import { liveFeature } from '../live/live.feature.js';
+import { LOGGER, type Logger } from '../logging/logger.js';
+import { HubMetrics } from '../metrics/metrics.service.js';
+import { reportsFeature } from '../reports/reports.feature.js';
+import type { SiteRegistry } from '../sites/site-registry.js';
+import { openSiteCatalogue, sitesFeature } from '../sites/sites.feature.js';
+import { intakeFeature, type IntakeFeature } from './intake.feature.js';
+
+/**
+ * The hub: its features built in dependency order and started as they are built; stopped
+ * in the order that loses nothing: intake first, then ingest drains, the alert engine
+ * saves its rule state, and the database closes last.
+ */
+export class Hub {
+  /** Every feature built so far, in build order; a failed start stops exactly these. */
+  private readonly built: Feature[] = [];
+  private intake: IntakeFeature | null = null;
+  private auth: AuthFeature | null = null;
+  registry: SiteRegistry | null = null;
+
+  constructor(
+    readonly config: Config,
+    readonly log: Logger,
+  ) {}
+
+  /** Builds and starts every feature; the Nest application is then made from `features`. */
+  async build(): Promise<void> {
+    const { config, log } = this;
+    const storage = await this.add(openStorage(config, log));
+    const { pool } = storage;
+    const metrics = new HubMetrics();
+    const catalogue = await openSiteCatalogue(pool);
+    this.registry = catalogue.registry;
+    const ingest = await this.add(ingestFeature(pool, catalogue.registry, metrics, config, log));
+    const air = await this.add(airFeature(catalogue, ingest.events, config, log));
+    const levels = new SiteAlertLevels(catalogue.registry);
+    const live = await this.add(liveFeature(catalogue, air.indicators, levels));
+    this.auth = await this.add(authFeature(pool, config));
+    await this.add(auditFeature(pool, log));
+    const alerts = await this.add(
+      alertsFeature(
+        pool,
+        {
+          registry: catalogue.registry,
+          events: ingest.events,
+          metrics,
+          levels,
+          derived: (site) => air.indicators.derivedFor(site, live.state.latestOf(site)),
+          lastSeenMs: (key) => live.state.lastSeenMs(key),
+          jwtSecret: this.auth.jwtSecret,
+        },
+        config,
+        log,
+      ),
+    );
+    await this.add(sitesFeature(pool, catalogue, { indicators: air.indicators, openAlerts: alerts.store }, config, log));
+    await this.add(goalsFeature(catalogue, air, alerts.figures, config));
+    await this.add(reportsFeature(pool, { catalogue, aqi: air.aqi, dailyMeans: air.dailyMeans, alertFigures: alerts.figures }, config, log));
+    this.intake = await this.add(intakeFeature(pool, catalogue, ingest.ingest, metrics, config, log));
+    await this.add({
+      name: 'health',
+      controllers: [HealthController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: log },
+        { provide: HubMetrics, useValue: metrics },
+      ],
+    });
+  }
+
+  get features(): readonly Feature[] {
+    return this.built;
+  }
+
+  /** Starts taking device messages; call once the hub serves HTTP and socket.io. */
+  startIntake(): Promise<void> {
+    return this.intake!.open();
+  }
+
+  get deviceBrokerUrl(): string {
+    return this.intake!.deviceBrokerUrl;
+  }
+
+  simulatorPasswords(siteIds: readonly string[]): Record<string, string> | undefined {
+    return this.intake!.simulatorPasswords(siteIds);
+  }
+
+  get generatedAdminPassword(): string | null {
+    return this.auth?.generatedAdminPassword() ?? null;
+  }
+
+  async stop(): Promise<void> {
+    const first = ['intake', 'ingest', 'alerts'];
+    const last = ['storage'];
+    const rank = (f: Feature): number => (first.includes(f.name) ? first.indexOf(f.name) - first.length : last.includes(f.name) ? 1 : 0);
+    const order = [...this.built].sort((a, b) => rank(a) - rank(b));
+    for (const feature of order) {
+      try {
+        await feature.stop?.();
+      } catch (err) {
+        this.log.warn({ feature: feature.name, err: String(err) }, 'stopping a feature failed');
+      }
+    }
+    this.built.length = 0;
+  }
+
+  private async add<F extends Feature>(building: F | Promise<F>): Promise<F> {
+    const feature = await building;
+    this.built.push(feature);
+    await feature.start?.();
+    return feature;
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { queryInt, queryTime } from '../common/http-schemas.js';
+import { BUCKETS } from './series.repository.js';
+
+/** Query schemas of the sites API. */
+export const seriesQuery = z
+  .object({
+    metric: z.string().min(1).max(64),
+    from: queryTime.optional(),
+    to: queryTime.optional(),
+    bucket: z.enum(BUCKETS).default('raw'),
+  })
+  .strict();
+
+export const eventsQuery = z
+  .object({
+    from: queryTime.optional(),
+    to: queryTime.optional(),
+    type: z.string().max(32).optional(),
+    limit: queryInt(1, 5000, 500),
+  })
+  .strict();
