@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Provider } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AqiService } from './air/aqi.service.js';
+import { setDistrictZone } from './common/district-zone.js';
 import { AlertActions } from './alerts/alert-actions.js';
 import { AlertEngine } from './alerts/alert-engine.js';
 import { RulesService } from './alerts/rules.service.js';
@@ -45,7 +46,6 @@ import { ReportSources } from './reports/report-sources.js';
 import { defaultReportWorkers, workerRenderer } from './reports/report-renderer.js';
 import { ReportService } from './reports/report.service.js';
 import { ReportsRepository } from './reports/reports.repository.js';
-import { FlaggedReadingsRepository } from './hj212/flagged-readings.repository.js';
 import { SeriesRepository } from './sites/series.repository.js';
 import { SiteRegistry } from './sites/site-registry.js';
 import { SitesRepository } from './sites/sites.repository.js';
@@ -107,6 +107,7 @@ export class Runtime {
 
   async build(): Promise<void> {
     const { config, log, pool } = this;
+    setDistrictZone(config.TZ_DISTRICT); // query times without a zone are district times
     const metrics = new HubMetrics();
     const events = new IngestEvents();
     const sites = new SitesRepository(pool);
@@ -144,7 +145,7 @@ export class Runtime {
       {
         reannounceMin: config.ALERT_REANNOUNCE_MIN,
         escalateMin: config.ALERT_ESCALATE_MIN,
-        derived: (site) => indicators.derivedFor(site, liveState.latestOf(site)),
+        derived: (site) => indicators.derivedFor(site, liveState.countableOf(site)),
         lastSeenMs: (key) => liveState.lastSeenMs(key),
       },
       log,
@@ -158,7 +159,7 @@ export class Runtime {
     await alerts.start();
     await this.ensureAdmin(users);
 
-    this.hj212 = new Hj212Gateway(config, new FlaggedReadingsRepository(pool), this.registry, this.ingest, metrics, log);
+    this.hj212 = new Hj212Gateway(config, this.registry, this.ingest, metrics, log);
     if (config.MQTT_URL) this.subscriber = new MqttSubscriber({ ...config, MQTT_URL: config.MQTT_URL }, this.ingest, log);
     else this.broker = new EmbeddedBroker(config, this.ingest, credentials, log);
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
 import { Audited } from '../common/audited.js';
-import { kindQuery, queryInt, queryTime, siteCreateSchema, siteIdParam, sitePatchSchema } from '../common/http-schemas.js';
+import { kindQuery, queryEndTime, queryInt, queryTime, siteCreateSchema, siteIdParam, sitePatchSchema } from '../common/http-schemas.js';
 import { BUCKETS, type SeriesPoint } from './series.repository.js';
 import type { SiteDetail } from './sites.repository.js';
 import { SitesService } from './sites.service.js';
@@ -14,7 +14,7 @@ const seriesQuery = z
   .object({
     metric: z.string().min(1).max(64),
     from: queryTime.optional(),
-    to: queryTime.optional(),
+    to: queryEndTime.optional(),
     bucket: z.enum(BUCKETS).default('raw'),
   })
   .strict();
@@ -22,7 +22,7 @@ const seriesQuery = z
 const eventsQuery = z
   .object({
     from: queryTime.optional(),
-    to: queryTime.optional(),
+    to: queryEndTime.optional(),
     type: z.string().max(32).optional(),
     limit: queryInt(1, 5000, 500),
   })
