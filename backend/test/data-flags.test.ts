@@ -121,7 +121,7 @@ describe('data flags over HJ 212', () => {
       }),
     );
     socket.write(frame);
-    await Promise.race([acked, new Promise((_, reject) => setTimeout(() => reject(new Error('no acknowledgement')), 10_000))]);
+    await Promise.race([acked, new Promise((_resolve, reject) => setTimeout(() => reject(new Error('no acknowledgement')), 10_000))]);
     socket.destroy();
   }
 
