@@ -111,15 +111,16 @@ describe('HJ 212 listener', () => {
     const data = `QN=${dataTime}000;ST=32;CN=2011;PW=${PW};MN=${MN};Flag=5;CP=&&DataTime=${dataTime};w01018-Rtd=24.6,w01018-Flag=N;w21003-Rtd=0.9,w21003-Flag=N;w00000-Rtd=700,w00000-Flag=N;w21011-Rtd=0.31,w21011-Flag=C&&`;
     const answers = await exchange([buildFrame(data)]);
     expect(answers).toEqual([`QN=${dataTime}000;ST=91;CN=9014;PW=${PW};MN=${MN};Flag=4;CP=&&&&`]);
-    const site = (await api<{ latest: Record<string, { value: number; t: string }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body;
+    const site = (await api<{ latest: Record<string, { value: number; t: string; flag?: string }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body;
     expect(site.latest.cod_mgl?.value).toBe(24.6);
     expect(site.latest.nh3n_mgl?.value).toBe(0.9);
     expect(site.latest.flow_m3h?.value).toBe(2520); // 700 L/s
     expect(Date.parse(site.latest.cod_mgl!.t)).toBe(Date.parse(`${local.slice(0, 19)}+08:00`));
-    expect(site.latest.tp_mgl).toBeUndefined(); // flagged C (calibration): not a reading
+    expect(site.latest.tp_mgl).toMatchObject({ value: 0.31, flag: 'C' }); // flagged C (calibration): shown with its flag, not a reading
     await withDb(ctx.t, async (c) => {
       const r = await c.query<{ value: number; flag: string }>(`SELECT value, flag FROM reading_flagged`);
       expect(r.rows).toEqual([{ value: 0.31, flag: 'C' }]);
+      expect((await c.query(`SELECT 1 FROM reading WHERE value = 0.31`)).rows).toEqual([]);
     });
   });
 
@@ -199,7 +200,7 @@ describe('HJ 212 listener', () => {
     ]);
     const ack = `QN=${dataTime}123;ST=91;CN=9014;PW=${PW};MN=${MN};Flag=4;CP=&&&&`;
     expect(answers).toEqual([ack, ack]);
-    const site = (await api<{ latest: Record<string, { value: number; t: string }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body;
+    const site = (await api<{ latest: Record<string, { value: number; t: string; flag?: string }> }>(ctx.t, admin, '/api/sites/wwtp-hekou')).body;
     expect(site.latest.tn_mgl?.value).toBe(9.8);
     expect(site.latest.ss_mgl?.value).toBe(6.5);
     expect(site.latest.water_temp_c?.value).toBe(17.5);

@@ -5,3 +5,5 @@ export * from './live.js';
 export * from './beaufort.js';
 export * from './text.js';
 export * from './auth.js';
+export * from './flags.js';
+export * from './district-time.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AbnormalFlag } from './flags.js';
 import { SITE_KINDS, type SiteKind } from './metrics.js';
 import { SITE_ID_PATTERN } from './topics.js';
 
@@ -10,6 +11,13 @@ export interface LatestValue {
   value: number;
   /** ISO-8601 UTC time of the reading. */
   t: string;
+  /** Present when the newest value carries a data flag (not N): shown, never counted. */
+  flag?: AbnormalFlag;
+}
+
+/** The newest values that count: those without a data flag (what indicators are computed from). */
+export function countableValues(latest: Record<string, LatestValue>): Record<string, LatestValue> {
+  return Object.fromEntries(Object.entries(latest).filter(([, v]) => v.flag === undefined));
 }
 
 /** What the national standards say of a site now, as fits its kind. */

@@ -26,6 +26,7 @@ export const REJECT_REASONS = [
   'bad_status',
   'not_authorized',
   'bad_frame',
+  'bad_flag',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -54,7 +55,7 @@ function isLeapYear(y: number): boolean {
  * Epoch ms of an ISO-8601 time with offset, or NaN unless every field is in its range
  * (Date.parse would turn 2026-02-30 into March 2 and 24:00 into the next day).
  */
-function isoToMs(text: string): number {
+export function isoToMs(text: string): number {
   const m = ISO_WITH_OFFSET.exec(text);
   if (!m) return NaN;
   const [, y, mo, d, h, mi, s = '0', , zone] = m;
@@ -85,6 +86,8 @@ const valuesSchema = z.record(z.string().max(64), z.unknown()).refine((v) => Obj
 export const telemetryReadingSchema = z.object({
   ts: timestampSchema.optional(),
   values: valuesSchema,
+  /** Optional data flags, metric → one letter of DATA_FLAGS; checked per value by the hub. */
+  flags: z.unknown().optional(),
 });
 export type TelemetryReading = z.infer<typeof telemetryReadingSchema>;
 

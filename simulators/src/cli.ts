@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { backfill } from './backfill.js';
 import { naturalRate, startFleet } from './fleet.js';
+import { backfillPeriod, DEFAULT_TZ } from './period.js';
 import { isScenario, SCENARIOS } from './scenarios.js';
 import { loadSeedSites } from './seed-sites.js';
 
@@ -11,7 +12,10 @@ const USAGE = `usage: npm run sim -- [options]
   --scenario NAME            ${SCENARIOS.join(' | ')} (default normal)
   --seed N                   make the run reproducible (default 1)
   --rate N                   total readings per second across the sites (load)
-  --from DATE --to DATE      backfill that period as fast as the hub takes it, then exit
+  --from DATE --to DATE      backfill that period as fast as the hub takes it, then exit; a date or
+                             date-time without a zone is district time (--tz), a bare --to date
+                             includes that day: --from 2026-10-01 --to 2026-10-31 is all October
+  --tz ZONE                  the district's time zone (default $TZ_DISTRICT or ${DEFAULT_TZ})
   --credentials FILE         JSON {"<site id>": "<password>"} for brokers that require them
   --sites FILE               sites file (default db/seed/sites.json)`;
 
@@ -30,6 +34,7 @@ try {
       rate: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      tz: { type: 'string', default: process.env.TZ_DISTRICT ?? DEFAULT_TZ },
       credentials: { type: 'string' },
       sites: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -60,10 +65,9 @@ if (args.credentials) {
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 
 if (args.from !== undefined || args.to !== undefined) {
-  const fromMs = Date.parse(args.from ?? '');
-  const toMs = args.to === undefined ? Date.now() : Date.parse(args.to);
-  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs >= toMs) fail('--from and --to must be dates with --from before --to');
-  if (toMs > Date.now() + 60_000) fail('--to must not be in the future');
+  const period = backfillPeriod(args.from, args.to, args.tz, Date.now());
+  if (typeof period === 'string') fail(period);
+  const { fromMs, toMs } = period;
   const r = await backfill({ url: args.url, sites, fromMs, toMs, seed, scenario: args.scenario, passwords, log });
   process.stdout.write(
     `backfilled ${new Date(fromMs).toISOString()} … ${new Date(toMs).toISOString()}: ${r.readings} readings and ${r.events} events in ${r.messages} messages, ${r.seconds.toFixed(1)} s (${Math.round(r.readings / r.seconds)} readings/s)\n`,

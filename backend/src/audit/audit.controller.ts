@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequireRole } from '../auth/roles.js';
-import { decimalId, queryInt, queryTime } from '../common/http-schemas.js';
+import { decimalId, queryEndTime, queryInt, queryTime } from '../common/http-schemas.js';
 import { AuditRepository, type AuditRecord } from './audit.repository.js';
 
 const auditQuery = z
@@ -11,7 +11,7 @@ const auditQuery = z
     action: z.string().regex(/^[a-z_.]{1,64}$/, 'an action such as user.create, or a prefix such as user.').optional(),
     outcome: z.enum(['ok', 'denied', 'failed']).optional(),
     from: queryTime.optional(),
-    to: queryTime.optional(),
+    to: queryEndTime.optional(),
     before: decimalId.optional(),
     limit: queryInt(1, 500, 100),
   })

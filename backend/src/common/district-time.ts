@@ -1,23 +1,8 @@
-import { isCalendarDate } from '@tidewatch/contracts';
+import { districtTimeToMs, isCalendarDate, tzOffsetMs } from '@tidewatch/contracts';
 
 /** Days and months are counted in the district's time zone (TZ_DISTRICT), never UTC. */
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-/** The zone's offset from UTC at an instant, in ms. */
-export function tzOffsetMs(ms: number, tz: string): number {
-  const parts = Object.fromEntries(formatter(tz).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
+export { tzOffsetMs };
 
 /** The local date (YYYY-MM-DD) of an instant. */
 export function localDate(ms: number, tz: string): string {
@@ -26,9 +11,7 @@ export function localDate(ms: number, tz: string): string {
 
 /** The instant a local date begins. */
 export function dayStartMs(date: string, tz: string): number {
-  const guess = Date.parse(`${date}T00:00:00Z`);
-  const first = guess - tzOffsetMs(guess, tz);
-  return guess - tzOffsetMs(first, tz);
+  return districtTimeToMs(date, tz);
 }
 
 /** The local date `days` after `date`. */

@@ -1,12 +1,28 @@
-import { isSiteKind, SITE_ID_PATTERN, SITE_KINDS, timestampSchema, timestampToMs } from '@tidewatch/contracts';
+import { districtTimeToMs, isSiteKind, SITE_ID_PATTERN, SITE_KINDS, timestampToMs } from '@tidewatch/contracts';
 import { z } from 'zod';
+import { districtZone } from './district-zone.js';
 
-/** A time in a query string: ISO-8601 with offset, or epoch milliseconds. */
-export const queryTime = z
-  .union([z.string().regex(/^\d{1,15}$/).transform(Number), z.string()])
-  .pipe(timestampSchema)
-  .transform((ts) => new Date(timestampToMs(ts)))
-  .refine((d) => Number.isFinite(d.getTime()), 'not a valid time');
+/** A date or date-time without a zone: read in the district's zone (docs/contract.md §4). */
+const ZONELESS_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)?$/;
+
+function queryTimeSchema(endOfDay: boolean) {
+  return z
+    .union([
+      z.string().regex(/^\d{1,15}$/).transform((ms) => timestampToMs(Number(ms))),
+      z.string().regex(ZONELESS_TIME).transform((text) => districtTimeToMs(text, districtZone(), endOfDay)),
+      z.string().transform((iso) => timestampToMs(iso)),
+    ])
+    .transform((ms) => new Date(ms))
+    .refine((d) => Number.isFinite(d.getTime()), 'not a valid time');
+}
+
+/**
+ * A time in a query string: epoch milliseconds, ISO-8601 with offset (that instant), or a
+ * date or date-time without a zone, read in TZ_DISTRICT (a bare date: the day's start).
+ */
+export const queryTime = queryTimeSchema(false);
+/** The end of a range: as queryTime, but a bare date means the end of that day (the day included). */
+export const queryEndTime = queryTimeSchema(true);
 
 export const siteIdParam = z.string().regex(SITE_ID_PATTERN, 'not a site id');
 

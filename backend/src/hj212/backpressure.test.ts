@@ -65,7 +65,7 @@ describe('HJ 212 listener with storage slower than a monitor', () => {
     const site = { key: 1, id: 'wwtp-test', kind: 'wwtp', name_zh: '厂', name_en: 'Plant', lat: 0, lon: 0, params: { hj212_mn: MN, hj212_pw: PW } };
     const registry = { all: () => [site], lookup: () => site, byKey: () => site } as unknown as SiteRegistry;
     const slow = slowIngest();
-    gateway = new Hj212Gateway(config, null as never, registry, slow.ingest, new HubMetrics(), log);
+    gateway = new Hj212Gateway(config, registry, slow.ingest, new HubMetrics(), log);
     await gateway.start();
 
     const client = net.connect(config.HJ212_PORT, '127.0.0.1');

@@ -49,12 +49,12 @@ describe('HJ 212 data → wwtp readings', () => {
     return p;
   };
 
-  it('maps codes, converts flow from L/s to m³/h, reads DataTime in the district’s time, keeps non-N values apart', () => {
+  it('maps codes, converts flow from L/s to m³/h, reads DataTime in the district’s time, carries the flag of non-N values', () => {
     const r = convertPacket(packet('2011', 'DataTime=20261127101500;w01018-Rtd=25.3,w01018-Flag=N;w00000-Rtd=10,w00000-Flag=N;w21003-Rtd=1.2,w21003-Flag=M;w99999-Rtd=4'), 480);
     if (typeof r === 'string') throw new Error(r);
     expect(r.ts).toBe(Date.parse('2026-11-27T10:15:00+08:00'));
-    expect(r.values).toEqual({ cod_mgl: 25.3, flow_m3h: 36 });
-    expect(r.flagged).toEqual([{ metric: 'nh3n_mgl', value: 1.2, flag: 'M' }]);
+    expect(r.values).toEqual({ cod_mgl: 25.3, flow_m3h: 36, nh3n_mgl: 1.2 });
+    expect(r.flags).toEqual({ nh3n_mgl: 'M' });
     expect(r.unknown).toEqual(['w99999']);
   });
 

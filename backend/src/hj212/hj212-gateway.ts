@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { metricFor, siteTopic, type RejectReason } from '@tidewatch/contracts';
+import { siteTopic, type RejectReason } from '@tidewatch/contracts';
 import { tzOffsetMs } from '../common/district-time.js';
 import { describeListenError } from '../common/net.js';
 import type { Config } from '../config/config.js';
@@ -8,7 +8,6 @@ import type { Logger } from '../logging/logger.js';
 import type { Hj212DropReason, HubMetrics } from '../metrics/metrics.service.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { accessRefusal } from './access.js';
-import type { FlaggedReadingsRepository } from './flagged-readings.repository.js';
 import { FlowControl } from './flow-control.js';
 import { ackFrame, MAX_DATA_BYTES, parsePacket, takeFrame, type Packet } from './frame.js';
 import { convertPacket } from './mapping.js';
@@ -44,8 +43,9 @@ interface Connection {
 /**
  * The HJ 212-2017 TCP listener for wastewater online monitors: frames are checked (length,
  * CRC), the monitor is found by its MN (site parameter `hj212_mn`) and must send that plant's
- * access password as PW (site parameter `hj212_pw`), values flagged N go through
- * the ordinary ingest path as the site's telemetry, other flags are kept apart, and a packet
+ * access password as PW (site parameter `hj212_pw`), its values go through the ordinary
+ * ingest path as the site's telemetry, each with its data flag (`flags`: values flagged other
+ * than N are stored apart and never counted), and a packet
  * that asks for it (Flag bit 0) gets its CN=9014 acknowledgement only after its data committed.
  * A stranger gets little: a few connections per address, closed unless a packet opens a plant
  * soon, and one dead letter per address per window however much it sends.
@@ -62,7 +62,6 @@ export class Hj212Gateway {
 
   constructor(
     private readonly config: Config,
-    private readonly flaggedReadings: FlaggedReadingsRepository,
     private readonly registry: SiteRegistry,
     private readonly ingest: IngestService,
     private readonly metrics: HubMetrics,
@@ -242,23 +241,15 @@ export class Hj212Gateway {
     const converted = convertPacket(packet, tzOffsetMs(Date.now(), this.config.TZ_DISTRICT) / 60_000);
     if (typeof converted === 'string') return this.fileReject(conn, raw, converted);
     try {
-      if (converted.flagged.length > 0) await this.storeFlagged(site.key, converted.ts, converted.flagged);
       if (Object.keys(converted.values).length > 0) {
-        // The ordinary ingest path: validation, batching, dead letters, rollups, alerts.
-        await this.ingest.submit(siteTopic(site.id, 'telemetry'), Buffer.from(JSON.stringify({ ts: converted.ts, values: converted.values })));
+        // The ordinary ingest path: validation, flags, batching, dead letters, rollups, alerts.
+        const flags = Object.keys(converted.flags).length > 0 ? { flags: converted.flags } : {};
+        await this.ingest.submit(siteTopic(site.id, 'telemetry'), Buffer.from(JSON.stringify({ ts: converted.ts, values: converted.values, ...flags })));
       }
       for (const p of packets) if ((p.flag & 1) !== 0 && !conn.socket.destroyed) conn.socket.write(ackFrame(p));
     } catch (err) {
       // Not stored: no acknowledgement, so the monitor sends the packet again.
       this.log.warn({ err: String(err), mn: packet.mn }, 'HJ 212 packet not stored');
     }
-  }
-
-  private async storeFlagged(siteKey: number, ts: number, flagged: { metric: string; value: number; flag: string }[]): Promise<void> {
-    const rows = flagged.flatMap((f) => {
-      const def = metricFor('wwtp', f.metric);
-      return def && /^[A-Za-z]$/.test(f.flag) ? [{ metricId: def.id, value: f.value, flag: f.flag }] : [];
-    });
-    await this.flaggedReadings.insert(siteKey, ts, rows);
   }
 }

@@ -17,9 +17,10 @@ const FIELD_BY_CN: Record<string, string> = { '2011': 'Rtd', '2051': 'Avg', '206
 
 export interface Converted {
   ts: number;
+  /** Every mapped value, flagged or not. */
   values: Record<string, number>;
-  /** Values the monitor flagged other than N (normal): kept apart, not stored as readings. */
-  flagged: { metric: string; value: number; flag: string }[];
+  /** The `-Flag` of each value flagged other than N, as the telemetry field `flags` carries it. */
+  flags: Record<string, string>;
   /** Codes Tidewatch does not map. */
   unknown: string[];
 }
@@ -42,7 +43,7 @@ export function convertPacket(p: Packet, offsetMinutes: number): Converted | str
   const dt = p.cp.get('DataTime');
   const ts = dt ? parseDataTime(dt, offsetMinutes) : null;
   if (ts === null) return `bad or missing DataTime ${JSON.stringify(dt ?? '')}`;
-  const out: Converted = { ts, values: {}, flagged: [], unknown: [] };
+  const out: Converted = { ts, values: {}, flags: {}, unknown: [] };
   for (const [key, raw] of p.cp) {
     const m = /^([a-z]\d{5})-(\w+)$/.exec(key);
     if (!m || m[2] !== field) continue;
@@ -57,8 +58,8 @@ export function convertPacket(p: Packet, offsetMinutes: number): Converted | str
     const flag = p.cp.get(`${code}-Flag`) ?? 'N';
     const scaled = Math.round(value * map.scale * 1e6) / 1e6;
     if (!Number.isFinite(scaled)) return `${key}=${JSON.stringify(raw)} is too large`;
-    if (flag === 'N') out.values[map.metric] = scaled;
-    else out.flagged.push({ metric: map.metric, value: scaled, flag });
+    out.values[map.metric] = scaled;
+    if (flag !== 'N') out.flags[map.metric] = flag;
   }
   return out;
 }

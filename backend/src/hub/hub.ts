@@ -3,6 +3,7 @@ import { alertsFeature } from '../alerts/alerts.feature.js';
 import { SiteAlertLevels } from '../alerts/site-alert-levels.js';
 import { auditFeature } from '../audit/audit.feature.js';
 import { authFeature, type AuthFeature } from '../auth/auth.feature.js';
+import { setDistrictZone } from '../common/district-zone.js';
 import type { Feature } from '../common/feature.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { openStorage } from '../database/storage.feature.js';
@@ -37,6 +38,7 @@ export class Hub {
   /** Builds and starts every feature; the Nest application is then made from `features`. */
   async build(): Promise<void> {
     const { config, log } = this;
+    setDistrictZone(config.TZ_DISTRICT); // query times without a zone are district times
     const storage = await this.add(openStorage(config, log));
     const { pool } = storage;
     const metrics = new HubMetrics();
@@ -56,7 +58,7 @@ export class Hub {
           events: ingest.events,
           metrics,
           levels,
-          derived: (site) => air.indicators.derivedFor(site, live.state.latestOf(site)),
+          derived: (site) => air.indicators.derivedFor(site, live.state.countableOf(site)),
           lastSeenMs: (key) => live.state.lastSeenMs(key),
           jwtSecret: this.auth.jwtSecret,
         },

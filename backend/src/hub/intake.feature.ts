@@ -4,7 +4,6 @@ import type { Config } from '../config/config.js';
 import type { Feature } from '../common/feature.js';
 import type { DatabasePool } from '../database/pool.js';
 import { BROKER_STATUS } from '../health/broker-status.js';
-import { FlaggedReadingsRepository } from '../hj212/flagged-readings.repository.js';
 import { Hj212Gateway } from '../hj212/hj212-gateway.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import type { Logger } from '../logging/logger.js';
@@ -27,7 +26,7 @@ export interface IntakeFeature extends Feature {
 export function intakeFeature(pool: DatabasePool, catalogue: SiteCatalogue, ingest: IngestService, metrics: HubMetrics, config: Config, log: Logger): IntakeFeature {
   const subscriber = config.MQTT_URL ? new MqttSubscriber({ ...config, MQTT_URL: config.MQTT_URL }, ingest, log) : null;
   const broker = subscriber ? null : new EmbeddedBroker(config, ingest, catalogue.credentials, log);
-  const hj212 = new Hj212Gateway(config, new FlaggedReadingsRepository(pool), catalogue.registry, ingest, metrics, log);
+  const hj212 = new Hj212Gateway(config, catalogue.registry, ingest, metrics, log);
   return {
     name: 'intake',
     providers: [{ provide: BROKER_STATUS, useValue: () => subscriber?.connected ?? broker?.running ?? false }],

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { EventRow, ReadingRow, StatusChange } from './message-parser.js';
+import type { AbnormalFlag } from '@tidewatch/contracts';
+import type { EventRow, FlaggedRow, ReadingRow, StatusChange } from './message-parser.js';
 
 export interface DeadLetterRow {
   receivedAtMs: number;
@@ -13,6 +14,8 @@ export interface DeadLetterRow {
 /** Everything one batch stores, in one statement. */
 export interface BatchRows {
   readings: ReadingRow[];
+  /** Values flagged other than N (absent: none): to `reading_flagged`, never to the rollups. */
+  flagged?: FlaggedRow[];
   events: EventRow[];
   statuses: StatusChange[];
   deadLetters: DeadLetterRow[];
@@ -23,6 +26,10 @@ export interface LatestRow {
   metricId: number;
   timeMs: number;
   value: number;
+}
+
+export interface FlaggedLatest extends LatestRow {
+  flag: AbnormalFlag;
 }
 
 export interface StoredEvent {
@@ -46,6 +53,10 @@ export interface BatchResult {
   deadLetters: number;
   /** The (site, metric) newest values this batch moved forward. */
   latest: LatestRow[];
+  /** Flagged values this batch stored (not the duplicates it skipped). */
+  flaggedInserted: number;
+  /** The newest flagged values per (site, metric) this batch moved forward, for the live view. */
+  flaggedLatest: FlaggedLatest[];
   events: StoredEvent[];
   /** Every reading this batch stored (not the duplicates it skipped), for the alert rules. */
   stored: ReadingRow[];
@@ -55,7 +66,8 @@ export interface BatchResult {
 
 /**
  * One round trip per batch: the readings (duplicates skipped on their key), the hourly
- * rollup fed only by rows that were really inserted, the newest value per metric, events,
+ * rollup fed only by rows that were really inserted, the newest value per metric, flagged
+ * values (apart, in `reading_flagged`, never in the rollups or the newest values), events,
  * site liveness and dead letters. Rollup and latest rows are upserted in key order so that
  * concurrent writers cannot deadlock.
  */
@@ -88,6 +100,21 @@ r_latest AS (
     WHERE l.time < excluded.time
   RETURNING site_key, metric_id, time, value
 ),
+f_ins AS (
+  INSERT INTO reading_flagged (site_key, metric_id, time, value, flag)
+  SELECT site_key, metric_id, timestamptz 'epoch' + ms * interval '1 millisecond', value, flag
+  FROM unnest($19::int[], $20::smallint[], $21::bigint[], $22::float8[], $23::text[]) AS t(site_key, metric_id, ms, value, flag)
+  ON CONFLICT DO NOTHING
+  RETURNING site_key, metric_id, time, value, flag
+),
+f_latest AS (
+  INSERT INTO reading_flagged_latest AS l (site_key, metric_id, time, value, flag)
+  SELECT DISTINCT ON (site_key, metric_id) site_key, metric_id, time, value, flag
+  FROM f_ins ORDER BY site_key, metric_id, time DESC
+  ON CONFLICT (site_key, metric_id) DO UPDATE SET time = excluded.time, value = excluded.value, flag = excluded.flag
+    WHERE l.time < excluded.time
+  RETURNING site_key, metric_id, time, value, flag
+),
 e_ins AS (
   INSERT INTO event (site_key, time, type, data)
   SELECT site_key, timestamptz 'epoch' + ms * interval '1 millisecond', type, data
@@ -119,6 +146,8 @@ SELECT
   coalesce((SELECT json_agg(json_build_array(key, (extract(epoch FROM last_seen) * 1000)::float8, online, (extract(epoch FROM status_at) * 1000)::float8)) FROM s_upd), '[]'::json) AS sites,
   coalesce((SELECT json_agg(json_build_array(site_key, metric_id, (extract(epoch FROM time) * 1000)::float8, value)) FROM r_latest), '[]'::json) AS latest,
   coalesce((SELECT json_agg(json_build_array(site_key, (extract(epoch FROM time) * 1000)::float8, type, data)) FROM e_ins), '[]'::json) AS events,
+  (SELECT count(*) FROM f_ins)::int AS flagged_inserted,
+  coalesce((SELECT json_agg(json_build_array(site_key, metric_id, (extract(epoch FROM time) * 1000)::float8, value, flag)) FROM f_latest), '[]'::json) AS flagged_latest,
   ins.sites AS ins_sites, ins.metrics AS ins_metrics, ins.times AS ins_times, ins.vals AS ins_values
 FROM (SELECT array_agg(site_key) AS sites, array_agg(metric_id) AS metrics,
              array_agg((extract(epoch FROM time) * 1000)::float8) AS times, array_agg(value) AS vals FROM r_ins) ins
@@ -150,7 +179,8 @@ function siteUpdates(rows: BatchRows): [number, SiteUpdate][] {
     if (!u) bySite.set(key, (u = { seenMs: null, online: null, statusMs: null }));
     return u;
   };
-  for (const r of rows.readings) {
+  // A flagged value is still word from the device: it keeps the site alive.
+  for (const r of [...rows.readings, ...(rows.flagged ?? [])]) {
     const u = get(r.siteKey);
     u.seenMs = Math.max(u.seenMs ?? 0, r.timeMs);
   }
@@ -171,6 +201,7 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
   const readings = dedupeReadings(rows.readings);
   const sites = siteUpdates(rows);
   const dl = rows.deadLetters;
+  const flagged = rows.flagged ?? [];
   const res = await client.query<{
     inserted: number;
     dead_letters: number;
@@ -181,6 +212,8 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
     ins_values: number[] | null;
     latest: [number, number, number, number][];
     events: [number, number, string, Record<string, unknown>][];
+    flagged_inserted: number;
+    flagged_latest: [number, number, number, number, AbnormalFlag][];
   }>({
     name: 'tidewatch-write-batch',
     text: WRITE_BATCH_SQL,
@@ -203,6 +236,11 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
       dl.map((d) => d.detail),
       dl.map((d) => d.payload),
       dl.map((d) => d.payloadBytes),
+      flagged.map((f) => f.siteKey),
+      flagged.map((f) => f.metricId),
+      flagged.map((f) => f.timeMs),
+      flagged.map((f) => f.value),
+      flagged.map((f) => f.flag),
     ],
   });
   const row = res.rows[0]!;
@@ -212,6 +250,8 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
     eventsInserted: row.events.length,
     deadLetters: row.dead_letters,
     latest: row.latest.map(([siteKey, metricId, timeMs, value]) => ({ siteKey, metricId, timeMs, value })),
+    flaggedInserted: row.flagged_inserted,
+    flaggedLatest: row.flagged_latest.map(([siteKey, metricId, timeMs, value, flag]) => ({ siteKey, metricId, timeMs, value, flag })),
     events: row.events.map(([siteKey, timeMs, type, data]) => ({ siteKey, timeMs, type, data })),
     stored: (row.ins_sites ?? []).map((siteKey, i) => ({ siteKey, metricId: row.ins_metrics![i]!, timeMs: row.ins_times![i]!, value: row.ins_values![i]! })),
     sites: row.sites.map(([siteKey, lastSeenMs, online, statusAtMs]) => ({ siteKey, lastSeenMs, online, statusAtMs })),

@@ -8,7 +8,7 @@ const item = (): BatchItem => ({
     throw new Error('not refused');
   },
 });
-const result = (): BatchResult => ({ inserted: 1, duplicates: 0, eventsInserted: 0, deadLetters: 0, latest: [], events: [], stored: [], sites: [] });
+const result = (): BatchResult => ({ inserted: 1, duplicates: 0, eventsInserted: 0, deadLetters: 0, latest: [], flaggedInserted: 0, flaggedLatest: [], events: [], stored: [], sites: [] });
 
 describe('ingest batcher', () => {
   it('acknowledges a committed batch at once but writes no more on that writer until its consumer has room', async () => {

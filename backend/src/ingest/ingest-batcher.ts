@@ -32,9 +32,10 @@ interface Pending {
 const MAX_BACKOFF_MS = 5000;
 
 function merge(items: BatchItem[]): BatchRows {
-  const rows: BatchRows = { readings: [], events: [], statuses: [], deadLetters: [] };
+  const rows: BatchRows = { readings: [], flagged: [], events: [], statuses: [], deadLetters: [] };
   for (const { rows: r } of items) {
     for (const x of r.readings) rows.readings.push(x);
+    for (const x of r.flagged ?? []) rows.flagged!.push(x);
     for (const x of r.events) rows.events.push(x);
     for (const x of r.statuses) rows.statuses.push(x);
     for (const x of r.deadLetters) rows.deadLetters.push(x);
@@ -43,7 +44,7 @@ function merge(items: BatchItem[]): BatchRows {
 }
 
 function size(rows: BatchRows): number {
-  return rows.readings.length + rows.events.length + rows.statuses.length + rows.deadLetters.length;
+  return rows.readings.length + (rows.flagged?.length ?? 0) + rows.events.length + rows.statuses.length + rows.deadLetters.length;
 }
 
 /**
@@ -137,7 +138,7 @@ export class IngestBatcher {
       this.opts.onRefused(err);
       if (items.length === 1) {
         const dead = items[0]!.asDeadLetter(String((err as Error).message ?? err));
-        await this.writeWithRetry({ readings: [], events: [], statuses: [], deadLetters: [dead] }, room);
+        await this.writeWithRetry({ readings: [], flagged: [], events: [], statuses: [], deadLetters: [dead] }, room);
         return;
       }
       const mid = Math.ceil(items.length / 2);

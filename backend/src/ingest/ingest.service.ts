@@ -93,6 +93,7 @@ export class IngestService {
     const item: BatchItem = {
       rows: {
         readings: parsed.readings,
+        flagged: parsed.flagged,
         events: parsed.events,
         statuses: parsed.status ? [parsed.status] : [],
         deadLetters: parsed.rejections.map(deadLetter),
@@ -124,7 +125,7 @@ export class IngestService {
   async reject(topic: string, payload: Buffer, reason: RejectReason, detail: string, receivedAtMs = Date.now()): Promise<void> {
     this.metrics.rejected.inc({ reason });
     const dead = deadLetterRow(receivedAtMs, topic, reason, detail, payload, this.config.DEAD_LETTER_PAYLOAD_MAX);
-    await this.batcher.submit({ rows: { readings: [], events: [], statuses: [], deadLetters: [dead] }, asDeadLetter: () => dead });
+    await this.batcher.submit({ rows: { readings: [], flagged: [], events: [], statuses: [], deadLetters: [dead] }, asDeadLetter: () => dead });
   }
 
   /** Stores what is pending, waiting at most `timeoutMs` (unacknowledged messages are redelivered anyway). */

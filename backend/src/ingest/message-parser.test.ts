@@ -84,6 +84,56 @@ describe('telemetry', () => {
   });
 });
 
+describe('data flags', () => {
+  const id = (name: string): number => metricFor('air', name)!.id;
+
+  it('keeps values flagged other than N apart with their flag; N and unflagged values are readings', () => {
+    const r = parse(T, { ts: NOW, values: { pm25: 300, pm10: 61, so2: 8 }, flags: { pm25: 'M', pm10: 'N' } });
+    expect(r.rejections).toEqual([]);
+    expect(r.readings.map((x) => x.metricId)).toEqual([id('pm10'), id('so2')]);
+    expect(r.flagged).toEqual([{ siteKey: 1, metricId: id('pm25'), timeMs: NOW, value: 300, flag: 'M' }]);
+  });
+
+  it('takes every HJ 212 flag in a batch, and a message without flags is as before', () => {
+    const letters = ['F', 'M', 'S', 'D', 'C', 'T', 'B'];
+    const r = parse(T, { readings: letters.map((flag, i) => ({ ts: NOW - i * 60_000, values: { co: 1 }, flags: { co: flag } })) });
+    expect(r.flagged.map((x) => x.flag)).toEqual(letters);
+    expect(r.readings).toEqual([]);
+    expect(parse(T, { ts: NOW, values: { co: 1 } })).toMatchObject({ flagged: [], rejections: [], readings: [{ value: 1 }] });
+  });
+
+  it.each([
+    ['an unknown letter', { pm25: 'X' }, /flags\.pm25="X" is not a data flag/],
+    ['a lower-case letter', { pm25: 'm' }, /not a data flag/],
+    ['a number', { pm25: 1 }, /not a data flag/],
+  ])('rejects the value with %s as bad_flag and stores the others', (_name, flags, detail) => {
+    const r = parse(T, { ts: NOW, values: { pm25: 30, pm10: 40 }, flags });
+    expect(r.rejections).toEqual([{ reason: 'bad_flag', detail: expect.stringMatching(detail) }]);
+    expect(r.readings.map((x) => x.metricId)).toEqual([id('pm10')]);
+    expect(r.flagged).toEqual([]);
+  });
+
+  it('rejects a flag for a metric the reading has no value of, storing the values', () => {
+    const r = parse(T, { ts: NOW, values: { pm25: 30 }, flags: { pm10: 'M' } });
+    expect(r.rejections).toEqual([{ reason: 'bad_flag', detail: '1 rejected: flags.pm10 names no value of the reading' }]);
+    expect(r.readings).toHaveLength(1);
+  });
+
+  it('rejects the values of a reading whose flags is not an object (which it meant cannot be told), other entries stored', () => {
+    for (const flags of ['M', ['M'], null, 3]) {
+      const r = parse(T, { readings: [{ ts: NOW, values: { pm25: 30, pm10: 40 }, flags }, { ts: NOW - 60_000, values: { pm25: 31 } }] });
+      expect(r.rejections).toEqual([{ reason: 'bad_flag', detail: expect.stringMatching(/^1 rejected: readings\[0\]: flags must be an object.*; 2 values not stored$/) }]);
+      expect(r.readings.map((x) => x.value)).toEqual([31]);
+    }
+  });
+
+  it('checks a flagged value like any other', () => {
+    const r = parse(T, { ts: NOW, values: { pm25: -3 }, flags: { pm25: 'C' } });
+    expect(r.rejections.map((x) => x.reason)).toEqual(['out_of_range']);
+    expect(r.flagged).toEqual([]);
+  });
+});
+
 describe('topics, sites and size', () => {
   it.each([
     ['tidewatch/v1/sites/air-a/foo', 'bad_topic'],

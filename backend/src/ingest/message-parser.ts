@@ -8,8 +8,10 @@ import {
   isEventType,
   metricFor,
   parseTopic,
+  readFlags,
   telemetryPayloadSchema,
   timestampToMs,
+  type AbnormalFlag,
   type EventType,
   type RejectReason,
   type SiteKind,
@@ -25,6 +27,11 @@ export interface ReadingRow {
   metricId: number;
   timeMs: number;
   value: number;
+}
+
+/** A value its device flagged other than N: stored apart, never counted (docs/contract.md §2.2). */
+export interface FlaggedRow extends ReadingRow {
+  flag: AbnormalFlag;
 }
 
 export interface EventRow {
@@ -49,6 +56,8 @@ export interface Rejection {
 export interface ParsedMessage {
   site: SiteRef | null;
   readings: ReadingRow[];
+  /** Values flagged other than N. */
+  flagged: FlaggedRow[];
   events: EventRow[];
   status: StatusChange | null;
   rejections: Rejection[];
@@ -74,7 +83,7 @@ const EVENT_KINDS: Record<EventType, readonly SiteKind[] | 'any'> = {
 const MAX_DETAIL_ITEMS = 5;
 
 function rejectOnly(site: SiteRef | null, reason: RejectReason, detail: string): ParsedMessage {
-  return { site, readings: [], events: [], status: null, rejections: [{ reason, detail }] };
+  return { site, readings: [], flagged: [], events: [], status: null, rejections: [{ reason, detail }] };
 }
 
 /** Collects rejections of one reason into one line: "3 values: a=…, b=…". */
@@ -119,13 +128,27 @@ function parseTelemetry(site: SiteRef, json: unknown, ctx: ParseContext): Parsed
 
   const log = new RejectionLog();
   const readings: ReadingRow[] = [];
+  const flagged: FlaggedRow[] = [];
   entries.forEach((entry, i) => {
+    const where = (detail: string): string => (entries.length > 1 ? `readings[${i}]: ${detail}` : detail);
     const timeMs = resolveTimestamp(entry.ts, ctx);
     if (typeof timeMs === 'string') {
-      log.add('bad_timestamp', entries.length > 1 ? `readings[${i}]: ${timeMs}` : timeMs);
+      log.add('bad_timestamp', where(timeMs));
       return;
     }
+    const flags = readFlags(entry.flags, entry.values);
+    if (flags.all !== null) {
+      // Which values the flags meant cannot be told: none of this reading's values is counted.
+      log.add('bad_flag', where(`${flags.all}; ${Object.keys(entry.values).length} values not stored`));
+      return;
+    }
+    const badFlag = new Set<string>();
+    for (const p of flags.problems) {
+      log.add('bad_flag', where(p.detail));
+      badFlag.add(p.metric);
+    }
     for (const [name, value] of Object.entries(entry.values)) {
+      if (badFlag.has(name)) continue;
       const def = metricFor(site.kind, name);
       if (!def) {
         log.add('unknown_metric', `${name} is not a metric of ${site.kind}`);
@@ -136,10 +159,13 @@ function parseTelemetry(site: SiteRef, json: unknown, ctx: ParseContext): Parsed
         log.add(problem, `${name}=${JSON.stringify(value) ?? String(value)} (accepted ${def.min}–${def.max} ${def.unit})`);
         continue;
       }
-      readings.push({ siteKey: site.key, metricId: def.id, timeMs, value: value as number });
+      const row = { siteKey: site.key, metricId: def.id, timeMs, value: value as number };
+      const flag = flags.byMetric.get(name);
+      if (flag) flagged.push({ ...row, flag });
+      else readings.push(row);
     }
   });
-  return { site, readings, events: [], status: null, rejections: log.toList() };
+  return { site, readings, flagged, events: [], status: null, rejections: log.toList() };
 }
 
 function parseEvent(site: SiteRef, json: unknown, ctx: ParseContext): ParsedMessage {
@@ -160,6 +186,7 @@ function parseEvent(site: SiteRef, json: unknown, ctx: ParseContext): ParsedMess
   return {
     site,
     readings: [],
+    flagged: [],
     events: [{ siteKey: site.key, timeMs, type, data: checked.data as Record<string, unknown> }],
     status: null,
     rejections: [],
@@ -171,7 +198,7 @@ function parseStatus(site: SiteRef, text: string, ctx: ParseContext): ParsedMess
   if (value !== 'online' && value !== 'offline') {
     return rejectOnly(site, 'bad_status', `status must be "online" or "offline", got ${JSON.stringify(value.slice(0, 40))}`);
   }
-  return { site, readings: [], events: [], status: { siteKey: site.key, online: value === 'online', atMs: ctx.nowMs }, rejections: [] };
+  return { site, readings: [], flagged: [], events: [], status: { siteKey: site.key, online: value === 'online', atMs: ctx.nowMs }, rejections: [] };
 }
 
 /** Payloads are shallow; deeper nesting is refused before any recursive code walks it. */

@@ -1,4 +1,4 @@
-import { metricById, type LatestValue, type SiteIndicator, type SiteSnapshot } from '@tidewatch/contracts';
+import { countableValues, metricById, type AbnormalFlag, type LatestValue, type SiteIndicator, type SiteSnapshot } from '@tidewatch/contracts';
 import type { BatchResult } from '../ingest/batch-writer.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import type { SitesRepository } from '../sites/sites.repository.js';
@@ -9,7 +9,8 @@ interface SiteLive {
   online: boolean;
   statusAtMs: number | null;
   lastSeenMs: number | null;
-  latest: Map<number, { timeMs: number; value: number }>;
+  /** The newest value per metric; `flag` when that value is flagged (shown, never counted). */
+  latest: Map<number, { timeMs: number; value: number; flag?: AbnormalFlag }>;
 }
 
 /**
@@ -26,7 +27,7 @@ export class LiveState {
     private readonly alertLevels: { openSeverity(siteKey: number): string | null } = { openSeverity: () => null },
   ) {}
 
-  async load(sites: Pick<SitesRepository, 'liveness' | 'latestReadings'>): Promise<void> {
+  async load(sites: Pick<SitesRepository, 'liveness' | 'latestReadings' | 'latestFlagged'>): Promise<void> {
     for (const s of await sites.liveness()) {
       this.bySite.set(s.key, {
         online: s.online,
@@ -36,6 +37,13 @@ export class LiveState {
       });
     }
     for (const r of await sites.latestReadings()) this.entry(r.site_key).latest.set(r.metric_id, { timeMs: r.time.getTime(), value: r.value });
+    for (const r of await sites.latestFlagged()) this.setNewest(r.site_key, r.metric_id, { timeMs: r.time.getTime(), value: r.value, flag: r.flag });
+  }
+
+  private setNewest(siteKey: number, metricId: number, v: { timeMs: number; value: number; flag?: AbnormalFlag }): void {
+    const latest = this.entry(siteKey).latest;
+    const cur = latest.get(metricId);
+    if (!cur || cur.timeMs <= v.timeMs) latest.set(metricId, v);
   }
 
   private entry(siteKey: number): SiteLive {
@@ -48,10 +56,12 @@ export class LiveState {
   apply(result: BatchResult): Set<number> {
     const changed = new Set<number>();
     for (const l of result.latest) {
-      const e = this.entry(l.siteKey);
-      const cur = e.latest.get(l.metricId);
-      if (!cur || cur.timeMs <= l.timeMs) e.latest.set(l.metricId, { timeMs: l.timeMs, value: l.value });
+      this.setNewest(l.siteKey, l.metricId, { timeMs: l.timeMs, value: l.value });
       changed.add(l.siteKey);
+    }
+    for (const f of result.flaggedLatest) {
+      this.setNewest(f.siteKey, f.metricId, { timeMs: f.timeMs, value: f.value, flag: f.flag });
+      changed.add(f.siteKey);
     }
     for (const s of result.sites) {
       const e = this.entry(s.siteKey);
@@ -72,9 +82,14 @@ export class LiveState {
     const latest: Record<string, LatestValue> = {};
     for (const [metricId, v] of this.entry(site.key).latest) {
       const def = metricById(metricId);
-      if (def) latest[def.name] = { value: v.value, t: new Date(v.timeMs).toISOString() };
+      if (def) latest[def.name] = { value: v.value, t: new Date(v.timeMs).toISOString(), ...(v.flag ? { flag: v.flag } : {}) };
     }
     return latest;
+  }
+
+  /** The newest values that count (no data flag): what indicators and alert figures use. */
+  countableOf(site: SiteMeta): Record<string, LatestValue> {
+    return countableValues(this.latestOf(site));
   }
 
   snapshot(site: SiteMeta, nowMs: number): SiteSnapshot {
@@ -92,7 +107,7 @@ export class LiveState {
       online: e.online,
       last_seen: e.lastSeenMs === null ? null : new Date(e.lastSeenMs).toISOString(),
       latest,
-      indicator: this.indicatorFor(site, latest),
+      indicator: this.indicatorFor(site, countableValues(latest)),
       // One snapshot goes to every watcher, whatever their role: admins read the rest over HTTP.
       params: publicParams(site.params, undefined),
     };

@@ -1,3 +1,4 @@
+import type { AbnormalFlag } from '@tidewatch/contracts';
 import type pg from 'pg';
 import { isoUtc } from '../common/sql.js';
 
@@ -10,6 +11,8 @@ export interface SeriesPoint {
   min: number;
   max: number;
   n: number;
+  /** A value flagged other than N: one value (n 1), never part of a bucket's figures. */
+  flag?: AbnormalFlag;
 }
 
 export const BUCKET_MS: Record<Exclude<Bucket, 'raw'>, number> = {
@@ -47,6 +50,12 @@ SELECT ${ISO} AS t, sum / n AS avg, min, max, n FROM (
   FROM reading_hourly WHERE site_key = $1 AND metric_id = $2 AND hour >= $3 AND hour < $4
   GROUP BY 1 ORDER BY 1) d`;
 
+/** Flagged values in the range, one point each (the primary key's index serves the range). */
+const FLAGGED_SQL = `
+SELECT ${ISO} AS t, value AS avg, value AS min, value AS max, 1 AS n, flag
+FROM (SELECT time AS t, value, flag FROM reading_flagged
+      WHERE site_key = $1 AND metric_id = $2 AND time >= $3 AND time < $4 ORDER BY time LIMIT ${MAX_POINTS}) f`;
+
 export class SeriesRepository {
   constructor(private readonly pool: pg.Pool, private readonly districtTz: string) {}
 
@@ -69,6 +78,12 @@ export class SeriesRepository {
         break;
     }
     const { rows } = await this.pool.query<SeriesPoint>(q);
+    return rows;
+  }
+
+  /** The values flagged other than N in the range, each with its flag. */
+  async flagged(siteKey: number, metricId: number, from: Date, to: Date): Promise<SeriesPoint[]> {
+    const { rows } = await this.pool.query<SeriesPoint>({ name: 'tidewatch-series-flagged', text: FLAGGED_SQL, values: [siteKey, metricId, from, to] });
     return rows;
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { queryInt, queryTime } from '../common/http-schemas.js';
+import { queryEndTime, queryInt, queryTime } from '../common/http-schemas.js';
 import { BUCKETS } from './series.repository.js';
 
 /** Query schemas of the sites API. */
@@ -7,7 +7,7 @@ export const seriesQuery = z
   .object({
     metric: z.string().min(1).max(64),
     from: queryTime.optional(),
-    to: queryTime.optional(),
+    to: queryEndTime.optional(),
     bucket: z.enum(BUCKETS).default('raw'),
   })
   .strict();
@@ -15,7 +15,7 @@ export const seriesQuery = z
 export const eventsQuery = z
   .object({
     from: queryTime.optional(),
-    to: queryTime.optional(),
+    to: queryEndTime.optional(),
     type: z.string().max(32).optional(),
     limit: queryInt(1, 5000, 500),
   })

@@ -1,4 +1,4 @@
-import { metricById, type LatestValue, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
+import { metricById, type AbnormalFlag, type LatestValue, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
 import type pg from 'pg';
 import { livenessStatus, statusFromAlerts } from './site-status.js';
 import { ConflictError } from '../common/domain-errors.js';
@@ -33,6 +33,7 @@ interface SiteRow {
   status_at: Date | null;
   last_seen: Date | null;
   latest: [number, string, number][] | null;
+  flagged: [number, string, number, AbnormalFlag][] | null;
   worst_alert: string | null;
 }
 
@@ -41,6 +42,8 @@ const SITES_SQL = `
 SELECT s.id, s.kind, s.name_zh, s.name_en, s.lat, s.lon, s.params, s.online, s.status_at, s.last_seen,
   (SELECT json_agg(json_build_array(l.metric_id, ${isoUtc('l.time')}, l.value))
      FROM reading_latest l WHERE l.site_key = s.key) AS latest,
+  (SELECT json_agg(json_build_array(f.metric_id, ${isoUtc('f.time')}, f.value, f.flag))
+     FROM reading_flagged_latest f WHERE f.site_key = s.key) AS flagged,
   (SELECT a.severity FROM alert a WHERE a.site_key = s.key AND a.state <> 'resolved'
      ORDER BY array_position(ARRAY['critical', 'major', 'minor', 'warning'], a.severity) LIMIT 1) AS worst_alert
 FROM site s
@@ -52,6 +55,12 @@ function toDetail(r: SiteRow, nowMs: number): SiteDetail {
   for (const [metricId, t, value] of r.latest ?? []) {
     const def = metricById(metricId);
     if (def) latest[def.name] = { value, t };
+  }
+  // A metric whose newest value is flagged shows that value with its flag.
+  for (const [metricId, t, value, flag] of r.flagged ?? []) {
+    const def = metricById(metricId);
+    const normal = def && latest[def.name];
+    if (def && (!normal || Date.parse(normal.t) <= Date.parse(t))) latest[def.name] = { value, t, flag };
   }
   const lastSeenMs = r.last_seen?.getTime() ?? null;
   return {
@@ -96,6 +105,14 @@ export class SitesRepository {
   async latestReadings(): Promise<{ site_key: number; metric_id: number; time: Date; value: number }[]> {
     const { rows } = await this.pool.query<{ site_key: number; metric_id: number; time: Date; value: number }>(
       `SELECT site_key, metric_id, time, value FROM reading_latest`,
+    );
+    return rows;
+  }
+
+  /** The newest flagged value of every site's metrics (docs/contract.md §2.2). */
+  async latestFlagged(): Promise<{ site_key: number; metric_id: number; time: Date; value: number; flag: AbnormalFlag }[]> {
+    const { rows } = await this.pool.query<{ site_key: number; metric_id: number; time: Date; value: number; flag: AbnormalFlag }>(
+      `SELECT site_key, metric_id, time, value, flag FROM reading_flagged_latest`,
     );
     return rows;
   }

@@ -1,4 +1,4 @@
-import { metricFor, type AlertRecord, type LatestValue, type SiteIndicator, type SiteKind } from '@tidewatch/contracts';
+import { countableValues, metricFor, type AlertRecord, type LatestValue, type SiteIndicator, type SiteKind } from '@tidewatch/contracts';
 import type { Role } from '../auth/roles.js';
 import { InvalidRequestError, NotFoundError } from '../common/domain-errors.js';
 import type { DeviceCredentials } from './device-credentials.js';
@@ -59,7 +59,9 @@ export class SitesService {
     if (bucket !== 'raw' && (to.getTime() - from.getTime()) / BUCKET_MS[bucket] > MAX_POINTS) {
       throw new InvalidRequestError(`more than ${MAX_POINTS} ${bucket} buckets; choose a coarser bucket or a shorter range`);
     }
-    return this.seriesRepo.series(site.key, def.id, from, to, bucket);
+    const [points, flagged] = await Promise.all([this.seriesRepo.series(site.key, def.id, from, to, bucket), this.seriesRepo.flagged(site.key, def.id, from, to)]);
+    // Flagged values beside the normal points, in time order (docs/contract.md §4.3).
+    return flagged.length === 0 ? points : [...points, ...flagged].sort((a, b) => Date.parse(a.t) - Date.parse(b.t));
   }
 
   async events(id: string, range: TimeRange, type: string | undefined, limit: number): Promise<unknown[]> {
@@ -106,7 +108,7 @@ export class SitesService {
 
   private forRole<T extends SiteDetail>(site: T, role: Role | undefined): T {
     const meta = this.registry.lookup(site.id);
-    return { ...site, params: publicParams(site.params, role), indicator: meta ? this.indicators.indicatorFor(meta, site.latest) : null };
+    return { ...site, params: publicParams(site.params, role), indicator: meta ? this.indicators.indicatorFor(meta, countableValues(site.latest)) : null };
   }
 }
 

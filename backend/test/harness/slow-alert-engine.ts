@@ -19,4 +19,4 @@ export async function slowEngine(events: IngestEvents, delayMs: number): Promise
   return engine;
 }
 
-export const emptyBatch = (): BatchResult => ({ inserted: 1, duplicates: 0, eventsInserted: 0, deadLetters: 0, latest: [], events: [], stored: [], sites: [] });
+export const emptyBatch = (): BatchResult => ({ inserted: 1, duplicates: 0, eventsInserted: 0, deadLetters: 0, latest: [], flaggedInserted: 0, flaggedLatest: [], events: [], stored: [], sites: [] });

@@ -48,4 +48,28 @@ describe('writeBatch', () => {
     expect(r).toMatchObject({ eventsInserted: 1, deadLetters: 1 });
     expect(r.sites).toEqual([expect.objectContaining({ siteKey: port.key, online: true, statusAtMs: HOUR })]);
   });
+
+  it('stores flagged values once in reading_flagged with their flag, never in reading, the rollup or reading_latest', async () => {
+    const site = firstOfKind(db, 'air');
+    const no2 = metricFor('air', 'no2')!.id;
+    const rows: BatchRows = {
+      ...batch(site.key, no2, [40]),
+      flagged: [
+        { siteKey: site.key, metricId: no2, timeMs: HOUR + 60_000, value: 400, flag: 'C' },
+        { siteKey: site.key, metricId: no2, timeMs: HOUR + 120_000, value: 500, flag: 'M' },
+      ],
+    };
+    const first = await writeBatch(db.pool, rows);
+    expect(first).toMatchObject({ inserted: 1, flaggedInserted: 2 });
+    expect(first.flaggedLatest).toEqual([{ siteKey: site.key, metricId: no2, timeMs: HOUR + 120_000, value: 500, flag: 'M' }]);
+    const again = await writeBatch(db.pool, rows);
+    expect(again).toMatchObject({ inserted: 0, flaggedInserted: 0, flaggedLatest: [] });
+
+    const q = async (sql: string) => (await db.pool.query(sql, [site.key, no2])).rows;
+    expect(await q('SELECT value, flag FROM reading_flagged WHERE site_key = $1 AND metric_id = $2 ORDER BY time')).toEqual([{ value: 400, flag: 'C' }, { value: 500, flag: 'M' }]);
+    expect(await q('SELECT value FROM reading WHERE site_key = $1 AND metric_id = $2')).toEqual([{ value: 40 }]);
+    expect(await q('SELECT n, sum FROM reading_hourly WHERE site_key = $1 AND metric_id = $2')).toEqual([{ n: 1, sum: 40 }]);
+    expect(await q('SELECT value FROM reading_latest WHERE site_key = $1 AND metric_id = $2')).toEqual([{ value: 40 }]);
+    expect(await q('SELECT value, flag FROM reading_flagged_latest WHERE site_key = $1 AND metric_id = $2')).toEqual([{ value: 500, flag: 'M' }]);
+  });
 });

@@ -1,12 +1,24 @@
-import { metricFor, type SiteIndicator, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
+import { DATA_FLAGS, metricFor, type AbnormalFlag, type SiteIndicator, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
 
-/** "PM2.5 35.2 µg/m³"-style lines for a site's newest values, in the page's language. */
-export function valueLines(s: SiteSnapshot, lang: string): { label: string; value: string }[] {
+/** A data flag as shown: "M 维护" / "M maintenance". */
+export function flagText(flag: AbnormalFlag, lang: string): string {
+  return `${flag} ${lang === 'zh' ? DATA_FLAGS[flag].zh : DATA_FLAGS[flag].en}`;
+}
+
+/**
+ * "PM2.5 35.2 µg/m³"-style lines for a site's newest values, in the page's language; a value
+ * its device flagged (not N) carries the flag, as it does not count in any statistic.
+ */
+export function valueLines(s: SiteSnapshot, lang: string): { label: string; value: string; flag: string | null }[] {
   return Object.entries(s.latest).map(([name, v]) => {
     const def = metricFor(s.kind as SiteKind, name);
     const unit = def && !def.flag && def.unit !== 'count' ? ` ${def.unit}` : '';
     const digits = Math.abs(v.value) >= 100 ? 0 : Math.abs(v.value) >= 10 ? 1 : 2;
-    return { label: def ? (lang === 'zh' ? def.label.zh : def.label.en) : name, value: `${def?.flag || def?.integer ? v.value : v.value.toFixed(digits)}${unit}` };
+    return {
+      label: def ? (lang === 'zh' ? def.label.zh : def.label.en) : name,
+      value: `${def?.flag || def?.integer ? v.value : v.value.toFixed(digits)}${unit}`,
+      flag: v.flag ? flagText(v.flag, lang) : null,
+    };
   });
 }
 

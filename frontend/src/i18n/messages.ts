@@ -37,7 +37,7 @@ export const zh = {
     groups: { auth: '登录与密码（全部）', user: '用户管理（全部）' },
     actions: { auth_login: '登录', auth_logout: '退出登录', auth_password_change: '修改本人密码', user_create: '新建用户', user_update: '修改用户', user_reset_password: '重置用户密码', user_delete: '删除用户', site_create: '新建监测点', site_update: '修改监测点', site_retire: '停用监测点', credential_issue: '签发设备凭据', credential_revoke: '吊销设备凭据', rule_create: '新建告警规则', rule_update: '修改告警规则', rule_override: '设置站点规则', rule_remove_override: '取消站点规则', alert_acknowledge: '确认告警', alert_resolve: '处置完成', alert_assign: '指派告警', alert_comment: '告警批注', report_regenerate: '重新生成月报' },
   },
-  site: { latest: '最新数值', lastSeen: '最近数据', events: '近期事件', close: '关闭', range24h: '24小时', range7d: '7天', range30d: '30天', noData: '暂无数据', indicator: '评价' },
+  site: { latest: '最新数值', lastSeen: '最近数据', events: '近期事件', close: '关闭', range24h: '24小时', range7d: '7天', range30d: '30天', noData: '暂无数据', indicator: '评价', flagged: '标记数据（不参与统计）' },
 };
 
 export type Messages = typeof zh;
@@ -80,5 +80,5 @@ export const en: Messages = {
     groups: { auth: 'Sign-in and passwords (all)', user: 'User management (all)' },
     actions: { auth_login: 'Sign-in', auth_logout: 'Sign-out', auth_password_change: 'Own password changed', user_create: 'User created', user_update: 'User changed', user_reset_password: 'Password reset', user_delete: 'User deleted', site_create: 'Site added', site_update: 'Site changed', site_retire: 'Site retired', credential_issue: 'Device credential issued', credential_revoke: 'Device credential revoked', rule_create: 'Rule added', rule_update: 'Rule changed', rule_override: 'Site rule set', rule_remove_override: 'Site rule removed', alert_acknowledge: 'Alert acknowledged', alert_resolve: 'Alert resolved', alert_assign: 'Alert assigned', alert_comment: 'Alert comment', report_regenerate: 'Report regenerated' },
   },
-  site: { latest: 'Newest values', lastSeen: 'Last data', events: 'Recent events', close: 'Close', range24h: '24 h', range7d: '7 days', range30d: '30 days', noData: 'No data yet', indicator: 'Assessment' },
+  site: { latest: 'Newest values', lastSeen: 'Last data', events: 'Recent events', close: 'Close', range24h: '24 h', range7d: '7 days', range30d: '30 days', noData: 'No data yet', indicator: 'Assessment', flagged: 'Flagged data (not counted)' },
 };

@@ -1,6 +1,4 @@
-import { metricFor } from '@tidewatch/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlaggedReadingsRepository } from '../../src/hj212/flagged-readings.repository.js';
 import { DeviceCredentialsRepository } from '../../src/sites/device-credentials.repository.js';
 import { firstOfKind, freshDatabase, type FreshDatabase } from './fresh-database.js';
 
@@ -23,18 +21,5 @@ describe('DeviceCredentialsRepository', () => {
     expect(await repo.store('no-such-site', 'h')).toBe(false);
     expect(await repo.hashOf('no-such-site')).toBeUndefined();
     expect(await repo.remove('no-such-site')).toBe(false);
-  });
-});
-
-describe('FlaggedReadingsRepository', () => {
-  it('stores a packet’s flagged values once', async () => {
-    const repo = new FlaggedReadingsRepository(db.pool);
-    const plant = firstOfKind(db, 'wwtp').key;
-    const values = [{ metricId: metricFor('wwtp', 'cod_mgl')!.id, value: 12.5, flag: 'C' }];
-    await repo.insert(plant, Date.parse('2026-09-10T00:00:00Z'), values);
-    await repo.insert(plant, Date.parse('2026-09-10T00:00:00Z'), values);
-    await repo.insert(plant, Date.parse('2026-09-10T00:00:00Z'), []);
-    const { rows } = await db.pool.query('SELECT value, flag FROM reading_flagged WHERE site_key = $1', [plant]);
-    expect(rows).toEqual([{ value: 12.5, flag: 'C' }]);
   });
 });
