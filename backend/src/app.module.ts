@@ -16,6 +16,7 @@ import { HealthController } from './health/health.controller.js';
 import { DeadLettersController } from './ingest/dead-letters.controller.js';
 import { LiveGateway } from './live/live.gateway.js';
 import { SitesController } from './sites/sites.controller.js';
+import { ReviewsController } from './review/reviews.controller.js';
 
 /**
  * The HTTP and socket.io layer. Everything it serves is built by the runtime (runtime.ts)
@@ -39,7 +40,7 @@ export class AppModule {
           { name: 'signin', ttl: 60_000, limit: config.LOGIN_RATE_PER_MIN, skipIf: (ctx) => !isSigninRoute(ctx) },
         ]),
       ],
-      controllers: [HealthController, AuthController, UsersController, SitesController, DeadLettersController, AqiController, AlertsController, RulesController, GoalsController, ReportsController, AuditController],
+      controllers: [HealthController, AuthController, UsersController, SitesController, DeadLettersController, AqiController, AlertsController, RulesController, GoalsController, ReportsController, AuditController, ReviewsController],
       providers: [
         ...providers,
         LiveGateway,

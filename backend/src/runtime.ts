@@ -50,6 +50,8 @@ import { SeriesRepository } from './sites/series.repository.js';
 import { SiteRegistry } from './sites/site-registry.js';
 import { SitesRepository } from './sites/sites.repository.js';
 import { SitesService } from './sites/sites.service.js';
+import { ReviewsRepository } from './review/reviews.repository.js';
+import { ReviewsService } from './review/reviews.service.js';
 
 const SITE_RELOAD_MS = 30_000;
 const RETENTION_SWEEP_MS = 3_600_000;
@@ -76,13 +78,13 @@ export class Runtime {
 
   constructor(readonly config: Config, readonly log: Logger) {}
 
-  private reportService(aqi: AqiService, dailyMeans: DailyMeans, alertFigures: AlertFiguresRepository, events: EventsRepository): ReportService {
+  private reportService(aqi: AqiService, dailyMeans: DailyMeans, alertFigures: AlertFiguresRepository, events: EventsRepository, reviews: ReviewsRepository): ReportService {
     const { config, log } = this;
     const found = resolveReportFont(config.REPORT_FONT);
     const problem = found ? reportFontProblem(found) : 'no font with Chinese glyphs found';
     const font = problem ? null : found;
     if (problem) log.warn({ REPORT_FONT: config.REPORT_FONT ?? null, problem }, 'PDF reports are unavailable: install fonts-noto-cjk or set REPORT_FONT to a font with Chinese glyphs');
-    const sources = new ReportSources(alertFigures, events, this.registry, aqi, dailyMeans, config.TZ_DISTRICT);
+    const sources = new ReportSources(alertFigures, events, this.registry, aqi, dailyMeans, config.TZ_DISTRICT, reviews);
     const renderer = workerRenderer(config.REPORT_WORKERS ?? defaultReportWorkers(), log);
     return new ReportService(new ReportsRepository(this.pool), sources, config.TZ_DISTRICT, { zh: config.DISTRICT_NAME_ZH, en: config.DISTRICT_NAME_EN }, font, log, renderer);
   }
@@ -163,7 +165,8 @@ export class Runtime {
     else this.broker = new EmbeddedBroker(config, this.ingest, credentials, log);
 
     const sitesService = new SitesService(sites, new SeriesRepository(pool, config.TZ_DISTRICT), this.registry, credentials, indicators, alertStore);
-    const reports = this.reportService(aqi, dailyMeans, alertFigures, eventsRepo);
+    const reviews = new ReviewsRepository(pool);
+    const reports = this.reportService(aqi, dailyMeans, alertFigures, eventsRepo, reviews);
     this.reports = reports;
     this.providers = [
       { provide: CONFIG, useValue: config },
@@ -192,6 +195,7 @@ export class Runtime {
       { provide: SitesRepository, useValue: sites },
       { provide: ReportService, useValue: reports },
       { provide: SitesService, useValue: sitesService },
+      { provide: ReviewsService, useValue: new ReviewsService(reviews, this.registry) },
       { provide: BROKER_STATUS, useValue: () => this.subscriber?.connected ?? this.broker?.running ?? false },
     ];
 

@@ -5,3 +5,4 @@ export * from './live.js';
 export * from './beaufort.js';
 export * from './text.js';
 export * from './auth.js';
+export * from './review.js';

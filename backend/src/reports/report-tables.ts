@@ -3,6 +3,7 @@
  * all print, so that every format shows the same figures.
  */
 import type { MonthlyReport } from './monthly-report.js';
+import { reviewNote, reviewTable } from './review-table.js';
 
 export type Lang = 'zh' | 'en';
 /** How a column's numbers read: ratios are fractions shown as percentages. */
@@ -336,13 +337,14 @@ export function reportDocument(r: MonthlyReport, lang: Lang, district: Bi): Repo
     `${t(T.tz)}${r.time_zone}`,
     t(T.districtNote),
     t(T.ratioNote),
+    reviewNote(lang),
   ];
   return {
     lang,
     title: `${t(district)} ${t(T.title)}`,
     subtitle: monthText,
     notes,
-    tables: [summary, daily, stations, wwtp, rivers, sea, pumps, safety, ports, alerts],
+    tables: [summary, daily, stations, wwtp, rivers, sea, pumps, safety, ports, alerts, reviewTable(r, lang)],
     dailyAqi: d.daily.map((x) => ({ date: x.date, aqi: x.aqi, colour: x.category?.colour ?? null })),
   };
 }
