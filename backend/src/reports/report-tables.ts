@@ -29,7 +29,7 @@ export interface ReportDocument {
   dailyAqi: { date: string; aqi: number | null; colour: string | null }[];
 }
 
-type Bi = { zh: string; en: string };
+export type Bi = { zh: string; en: string };
 const T = {
   title: { zh: '环境质量与公共安全月报', en: 'Monthly environmental and public-safety report' },
   partial: { zh: '本月尚未结束，数据截至', en: 'The month has not ended; figures as of' },
@@ -344,7 +344,7 @@ export function reportDocument(r: MonthlyReport, lang: Lang, district: Bi): Repo
     title: `${t(district)} ${t(T.title)}`,
     subtitle: monthText,
     notes,
-    tables: [summary, daily, stations, wwtp, rivers, sea, pumps, safety, ports, alerts, reviewTable(r, lang)],
+    tables: [summary, daily, stations, wwtp, rivers, sea, pumps, safety, ports, alerts, reviewTable(r, t, name)],
     dailyAqi: d.daily.map((x) => ({ date: x.date, aqi: x.aqi, colour: x.category?.colour ?? null })),
   };
 }

@@ -1,9 +1,9 @@
 /** The monthly report's data-review section (数据审核 / Data review), in one language. */
 import { REVIEW_REASON_NAMES } from '@tidewatch/contracts';
+import { tzOffsetMs } from '../common/district-time.js';
 import type { MonthlyReport } from './monthly-report.js';
-import type { Lang, ReportTable } from './report-tables.js';
+import type { Bi, Lang, ReportTable } from './report-tables.js';
 
-type Bi = { zh: string; en: string };
 const T = {
   title: { zh: '数据审核', en: 'Data review' },
   note: { zh: '经数据审核标记为无效的时段（整点小时）不参与上述任何统计；已撤销的标记不再生效。', en: 'Periods marked invalid by data review (whole hours) count in none of the figures above; withdrawn marks no longer apply.' },
@@ -21,20 +21,14 @@ const T = {
 
 /** An instant as YYYY-MM-DD HH:mm in the zone. */
 function localTime(iso: string, tz: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  const ms = Date.parse(iso);
+  return new Date(ms + tzOffsetMs(ms, tz)).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 export const reviewNote = (lang: Lang): string => T.note[lang];
 
 /** Every mark overlapping the month, periods in the report's zone; withdrawn ones say by whom, when and why. */
-export function reviewTable(r: MonthlyReport, lang: Lang): ReportTable {
-  const t = (b: Bi): string => b[lang];
-  const name = (s: { name_zh: string; name_en: string }): string => (lang === 'zh' ? s.name_zh : s.name_en);
+export function reviewTable(r: MonthlyReport, t: (b: Bi) => string, name: (s: { name_zh: string; name_en: string }) => string): ReportTable {
   const tz = r.time_zone;
   return {
     id: 'data_review',
