@@ -47,6 +47,8 @@ export const AUDIT_ACTIONS = [
   'alert.assign',
   'alert.comment',
   'report.regenerate',
+  'review.mark',
+  'review.withdraw',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -7,3 +7,4 @@ export * from './text.js';
 export * from './auth.js';
 export * from './flags.js';
 export * from './district-time.js';
+export * from './review.js';

@@ -14,6 +14,7 @@ import { liveFeature } from '../live/live.feature.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
 import { HubMetrics } from '../metrics/metrics.service.js';
 import { reportsFeature } from '../reports/reports.feature.js';
+import { reviewFeature } from '../review/review.feature.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
 import { openSiteCatalogue, sitesFeature } from '../sites/sites.feature.js';
 import { intakeFeature, type IntakeFeature } from './intake.feature.js';
@@ -67,8 +68,9 @@ export class Hub {
       ),
     );
     await this.add(sitesFeature(pool, catalogue, { indicators: air.indicators, openAlerts: alerts.store }, config, log));
+    const review = await this.add(reviewFeature(pool, catalogue.registry));
     await this.add(goalsFeature(catalogue, air, alerts.figures, config));
-    await this.add(reportsFeature(pool, { catalogue, aqi: air.aqi, dailyMeans: air.dailyMeans, alertFigures: alerts.figures }, config, log));
+    await this.add(reportsFeature(pool, { catalogue, aqi: air.aqi, dailyMeans: air.dailyMeans, alertFigures: alerts.figures, reviews: review.marks }, config, log));
     this.intake = await this.add(intakeFeature(pool, catalogue, ingest.ingest, metrics, config, log));
     await this.add({
       name: 'health',

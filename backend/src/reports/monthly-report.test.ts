@@ -36,6 +36,7 @@ function input(over: Partial<MonthlyInput> = {}): MonthlyInput {
     ebike: [],
     alerts: [],
     events: [],
+    reviews: [],
     ...over,
   };
 }

@@ -10,6 +10,7 @@ import { compositeIndex, goodDaysRatio } from '../standards/composite.js';
 import { MIN_HOURS_PER_DAY, isValidMonth } from '../standards/validity.js';
 import { EFFLUENT_METRICS, effluentCompliance, gradeOfRoman, isGoodSeawater, RIVER_CLASS_INDICATORS, riverClass, SEA_CLASS_INDICATORS, seawaterClass, type WaterClass } from '../standards/water.js';
 import type { AqiVersion } from '../standards/aqi.js';
+import type { NamedReviewMark } from '../review/reviews.repository.js';
 
 export interface SiteName {
   site: string;
@@ -50,6 +51,8 @@ export interface MonthlyInput {
   alerts: AlertFact[];
   /** Events in the month, counted per site and type. */
   events: EventCount[];
+  /** Data-review marks overlapping the month, active and withdrawn. */
+  reviews: NamedReviewMark[];
 }
 
 export interface DailyAqiLine {
@@ -137,6 +140,8 @@ export interface MonthlyReport {
     median_ack_minutes: number | null;
     median_resolve_minutes: number | null;
   };
+  /** Data review (数据审核): the marks overlapping the month; active ones were left out of every figure above. Absent from reports archived before data review existed. */
+  review?: { active: number; withdrawn: number; marks: NamedReviewMark[] };
 }
 
 /** The plant's class 1A metrics and its flow. */
@@ -422,5 +427,11 @@ export function buildMonthlyReport(input: MonthlyInput): MonthlyReport {
     water: { wwtp: buildWwtp(input), rivers: buildRivers(input), sea: buildSea(input), pump_stations: buildPumps(input) },
     safety: buildSafety(input),
     alerts: buildAlerts(input.alerts),
+    review: buildReview(input.reviews),
   };
+}
+
+function buildReview(marks: readonly NamedReviewMark[]): NonNullable<MonthlyReport['review']> {
+  const withdrawn = marks.filter((m) => m.withdrawn_at !== null).length;
+  return { active: marks.length - withdrawn, withdrawn, marks: [...marks].sort((a, b) => a.from.localeCompare(b.from) || a.id - b.id) };
 }

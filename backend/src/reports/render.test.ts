@@ -39,6 +39,10 @@ function sample(): MonthlyReport {
     ebike: [],
     alerts: [],
     events: [],
+    reviews: [
+      { id: 2, site: 'air-a', name_zh: '凌水<空气站>', name_en: 'Lingshui <air>', metric: 'pm25', from: '2026-10-05T16:00:00.000Z', to: '2026-10-06T02:00:00.000Z', reason: 'instrument_fault', note: null, created_by: 'op', created_at: '2026-11-03T01:00:00.000Z', withdrawn_by: null, withdrawn_at: null, withdrawn_reason: null },
+      { id: 1, site: 'air-a', name_zh: '凌水<空气站>', name_en: 'Lingshui <air>', metric: null, from: '2026-10-01T16:00:00.000Z', to: '2026-10-02T16:00:00.000Z', reason: 'other', note: '施工扬尘', created_by: 'op', created_at: '2026-11-02T01:00:00.000Z', withdrawn_by: 'boss', withdrawn_at: '2026-11-02T02:30:00.000Z', withdrawn_reason: 'not dust' },
+    ],
   });
 }
 
@@ -47,7 +51,7 @@ describe('report tables', () => {
     const zh = reportDocument(sample(), 'zh', DISTRICT);
     expect(zh.title).toBe('大连高新区 环境质量与公共安全月报');
     expect(zh.subtitle).toBe('2026年10月');
-    expect(zh.tables.map((t) => t.id)).toEqual(['summary', 'daily_aqi', 'air_stations', 'wwtp', 'rivers', 'sea', 'pump_stations', 'safety', 'fishing_ports', 'alerts']);
+    expect(zh.tables.map((t) => t.id)).toEqual(['summary', 'daily_aqi', 'air_stations', 'wwtp', 'rivers', 'sea', 'pump_stations', 'safety', 'fishing_ports', 'alerts', 'data_review']);
     for (const t of zh.tables) for (const r of t.rows) expect(r).toHaveLength(t.columns.length);
     expect(zh.tables[0]!.rows).toContainEqual(['优良天数比例', '71.4%']); // 20 of 28 valid days
     expect(zh.tables[3]!.rows[0]!.at(-1)).toBe('10-01 COD');
@@ -64,6 +68,27 @@ describe('report tables', () => {
     expect(formatCell(3.14159, 'dec', 2)).toBe('3.14');
     expect(formatCell(null, 'dec')).toBe('—');
     expect(formatCell('是', 'text')).toBe('是');
+  });
+});
+
+describe('the data-review section', () => {
+  it('lists the month’s marks in district time, oldest period first, withdrawn ones said so, in zh and en', () => {
+    const r = sample();
+    expect(r.review).toMatchObject({ active: 1, withdrawn: 1 });
+    const zh = reportDocument(r, 'zh', DISTRICT).tables.find((t) => t.id === 'data_review')!;
+    expect(zh.title).toBe('数据审核');
+    expect(zh.rows).toEqual([
+      ['凌水<空气站>', '全部项目', '2026-10-02 00:00 – 2026-10-03 00:00', '其他', '施工扬尘', 'op', '已撤销 (boss, 2026-11-02 10:30: not dust)'],
+      ['凌水<空气站>', 'pm25', '2026-10-06 00:00 – 2026-10-06 10:00', '仪器故障', null, 'op', '有效'],
+    ]);
+    const en = reportDocument(r, 'en', DISTRICT).tables.find((t) => t.id === 'data_review')!;
+    expect(en.title).toBe('Data review');
+    expect(en.rows[1]).toEqual(['Lingshui <air>', 'pm25', '2026-10-06 00:00 – 2026-10-06 10:00', 'Instrument fault', null, 'op', 'Active']);
+  });
+
+  it('is empty for a report archived before data review existed', () => {
+    const { review: _, ...old } = sample();
+    expect(reportDocument(old, 'zh', DISTRICT).tables.find((t) => t.id === 'data_review')!.rows).toEqual([]);
   });
 });
 
@@ -93,7 +118,7 @@ describe('report formats', () => {
     const buf = await renderXlsx(reportDocument(sample(), 'zh', DISTRICT));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['概况', '全区每日空气质量指数', '各空气站', '污水处理厂出水（GB 18918-2002 一级A，日均值）'.slice(0, 28).trim(), '河流断面（GB 3838-2002，月均值）', '近岸海域（GB 3097-1997）', '污水泵站', '公共安全', '渔港', '告警统计（本月新发）', '说明']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概况', '全区每日空气质量指数', '各空气站', '污水处理厂出水（GB 18918-2002 一级A，日均值）'.slice(0, 28).trim(), '河流断面（GB 3838-2002，月均值）', '近岸海域（GB 3097-1997）', '污水泵站', '公共安全', '渔港', '告警统计（本月新发）', '数据审核', '说明']);
     const stations = wb.getWorksheet('各空气站')!;
     expect(stations.getRow(3).values).toEqual([undefined, '点位', '有效天数', '优良天数', '优良天数比例', '综合指数']);
     const ratio = stations.getRow(4).getCell(4);

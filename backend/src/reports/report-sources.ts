@@ -2,6 +2,7 @@ import type { SiteKind } from '@tidewatch/contracts';
 import type { AqiService } from '../air/aqi.service.js';
 import { addDays, dayStartMs } from '../common/district-time.js';
 import type { DailyMeans, DailyFigures } from '../sites/daily-means.js';
+import type { ReviewsRepository } from '../review/reviews.repository.js';
 import type { EventsRepository } from '../sites/events.repository.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { aqiVersionFor } from '../standards/aqi.js';
@@ -32,6 +33,7 @@ export class ReportSources {
     private readonly aqi: AqiService,
     private readonly dailyMeans: DailyMeans,
     private readonly tz: string,
+    private readonly reviews: Pick<ReviewsRepository, 'overlapping'>,
   ) {}
 
   async gather(month: string, nowMs: number): Promise<MonthlyInput> {
@@ -41,7 +43,7 @@ export class ReportSources {
     const startMs = dayStartMs(first, this.tz);
     const endMs = dayStartMs(addDays(last, 1), this.tz);
     const means = (kind: SiteKind, metrics: readonly string[]): Promise<DailyFigures> => this.dailyMeans.of(kind, metrics, first, last);
-    const [air, wwtp, river, sea, pump, gas, port, ebike, alerts, events] = await Promise.all([
+    const [air, wwtp, river, sea, pump, gas, port, ebike, alerts, events, reviews] = await Promise.all([
       this.aqi.dailyAll(first, last),
       means('wwtp', WWTP_METRICS),
       means('river', RIVER_CLASS_INDICATORS),
@@ -52,6 +54,7 @@ export class ReportSources {
       means('ebike_charging', ['temp_c']),
       this.alertFigures.openedBetween(startMs, endMs),
       this.events(startMs, endMs),
+      this.reviews.overlapping(null, startMs, endMs),
     ]);
     const sitesOf = (kind: SiteKind, figures: DailyFigures): { site: SiteName; meta: SiteMeta; days: SiteDays }[] =>
       this.registry.ofKind(kind).map((s) => ({ site: nameOf(s), meta: s, days: figures.get(s.key) ?? new Map() }));
@@ -72,6 +75,7 @@ export class ReportSources {
       ebike: plain('ebike_charging', ebike),
       alerts,
       events,
+      reviews,
     };
   }
 

@@ -3,32 +3,10 @@
  * all print, so that every format shows the same figures.
  */
 import type { MonthlyReport } from './monthly-report.js';
+import { reviewNote, reviewTable } from './review-table.js';
 
-export type Lang = 'zh' | 'en';
-/** How a column's numbers read: ratios are fractions shown as percentages. */
-export type ColumnType = 'text' | 'int' | 'dec' | 'pct';
-export type Cell = string | number | null;
-
-export interface ReportTable {
-  id: string;
-  title: string;
-  columns: { label: string; type: ColumnType; digits?: number }[];
-  rows: Cell[][];
-  /** A table of daily AQI carries each day's category colour, for the charts. */
-  colours?: (string | null)[];
-}
-
-export interface ReportDocument {
-  lang: Lang;
-  title: string;
-  subtitle: string;
-  notes: string[];
-  tables: ReportTable[];
-  /** The district's daily AQI, for the chart. */
-  dailyAqi: { date: string; aqi: number | null; colour: string | null }[];
-}
-
-type Bi = { zh: string; en: string };
+export type { Bi, Cell, ColumnType, Lang, ReportDocument, ReportTable } from './report-document.js';
+import type { Bi, Cell, ColumnType, Lang, ReportDocument, ReportTable } from './report-document.js';
 const T = {
   title: { zh: '环境质量与公共安全月报', en: 'Monthly environmental and public-safety report' },
   partial: { zh: '本月尚未结束，数据截至', en: 'The month has not ended; figures as of' },
@@ -336,13 +314,14 @@ export function reportDocument(r: MonthlyReport, lang: Lang, district: Bi): Repo
     `${t(T.tz)}${r.time_zone}`,
     t(T.districtNote),
     t(T.ratioNote),
+    reviewNote(lang),
   ];
   return {
     lang,
     title: `${t(district)} ${t(T.title)}`,
     subtitle: monthText,
     notes,
-    tables: [summary, daily, stations, wwtp, rivers, sea, pumps, safety, ports, alerts],
+    tables: [summary, daily, stations, wwtp, rivers, sea, pumps, safety, ports, alerts, reviewTable(r, t, name)],
     dailyAqi: d.daily.map((x) => ({ date: x.date, aqi: x.aqi, colour: x.category?.colour ?? null })),
   };
 }

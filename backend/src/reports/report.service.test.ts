@@ -17,7 +17,7 @@ function fakeArchive(): { archive: ReportsRepository; archived: Map<string, Mont
     generatedAt.set(month, new Date((clock += 1000)));
     return { generated_at: generatedAt.get(month)! };
   };
-  const archive: Pick<ReportsRepository, 'find' | 'exists' | 'insertIfAbsent' | 'upsert'> = {
+  const archive: Pick<ReportsRepository, 'find' | 'exists' | 'insertIfAbsent' | 'upsert' | 'lastReviewedMs'> = {
     find: async (month) => {
       const figures = archived.get(month);
       return figures ? { figures, generated_at: generatedAt.get(month) } : null;
@@ -25,6 +25,7 @@ function fakeArchive(): { archive: ReportsRepository; archived: Map<string, Mont
     exists: async (month) => archived.has(month),
     insertIfAbsent: async (month, figures) => (archived.has(month) ? null : store(month, figures)),
     upsert: async (month, figures) => store(month, figures),
+    lastReviewedMs: async () => null,
   };
   return { archive: archive as ReportsRepository, archived };
 }
@@ -53,7 +54,7 @@ function fakeSources(withData = true): { sources: ReportSources; gathered: strin
       gathered.push(month);
       return {
         month, days: daysOfMonth(month), complete: nowMs >= Date.parse(`${month}-01T00:00:00+08:00`) + 40 * 86_400_000, asOfMs: nowMs, tz: 'Asia/Shanghai',
-        air: { version: '2026', district: [], stations: [] }, wwtp: [], rivers: [], sea: [], pumps: [], gas: [], ports: [], ebike: [], alerts: [], events: withData ? [{ site: 'port-a', type: 'departure', count: 3, hazards: 0, failed: 0 }] : [],
+        air: { version: '2026', district: [], stations: [] }, wwtp: [], rivers: [], sea: [], pumps: [], gas: [], ports: [], ebike: [], alerts: [], reviews: [], events: withData ? [{ site: 'port-a', type: 'departure', count: 3, hazards: 0, failed: 0 }] : [],
       };
     },
   } as unknown as ReportSources;

@@ -49,6 +49,15 @@ export class RenderRefusedError extends Error {
 interface Figures {
   report: MonthlyReport;
   version: string;
+  /** When the archived figures were generated; null for figures computed now. */
+  archivedAtMs: number | null;
+}
+
+/** Whether a month's archive predates a data review of the month (then it is stale until regenerated). */
+export interface ArchiveState {
+  archived_at: string | null;
+  reviewed_at: string | null;
+  stale: boolean;
 }
 
 /** The month before YYYY-MM. */
@@ -67,7 +76,7 @@ export class ReportService {
   private readonly limiter: RenderLimiter;
 
   constructor(
-    private readonly archive: Pick<ReportsRepository, 'find' | 'exists' | 'insertIfAbsent' | 'upsert'>,
+    private readonly archive: Pick<ReportsRepository, 'find' | 'exists' | 'insertIfAbsent' | 'upsert' | 'lastReviewedMs'>,
     private readonly sources: ReportSources,
     private readonly tz: string,
     private readonly district: { zh: string; en: string },
@@ -103,15 +112,15 @@ export class ReportService {
 
   private async load(month: string, nowMs: number): Promise<Figures> {
     const archived = await this.archive.find(month);
-    if (archived) return { report: archived.figures, version: archivedVersion(archived.generated_at, nowMs) };
+    if (archived) return { report: archived.figures, ...archivedVersion(archived.generated_at, nowMs) };
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
-    let version = `computed ${nowMs}`;
+    let figures: Figures = { report, version: `computed ${nowMs}`, archivedAtMs: null };
     if (this.archivable(month, nowMs) && report.has_data) {
       const inserted = await this.archive.insertIfAbsent(month, report);
-      if (inserted) version = archivedVersion(inserted.generated_at, nowMs);
+      if (inserted) figures = { report, ...archivedVersion(inserted.generated_at, nowMs) };
       this.log.info({ month }, 'monthly report archived');
     }
-    return { report, version };
+    return figures;
   }
 
   /**
@@ -130,13 +139,13 @@ export class ReportService {
   /** Recomputes a month's figures (an admin, after late data or a rule change) and archives them if the month is over. */
   async regenerate(month: string, by: string, nowMs = Date.now()): Promise<MonthlyReport> {
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
-    let version = `computed ${nowMs}`;
+    let figures: Figures = { report, version: `computed ${nowMs}`, archivedAtMs: null };
     // Within the day after the month, late data is still coming: recomputed, but not archived yet.
     if (this.archivable(month, nowMs) && report.has_data) {
       const stored = await this.archive.upsert(month, report, by);
-      if (stored) version = archivedVersion(stored.generated_at, nowMs);
+      if (stored) figures = { report, ...archivedVersion(stored.generated_at, nowMs) };
     }
-    this.cache.set(month, { at: nowMs, report, version });
+    this.cache.set(month, { at: nowMs, ...figures });
     this.documents.deletePrefix(`${month}|`);
     this.log.info({ month, by }, 'monthly report regenerated');
     return report;
@@ -148,9 +157,12 @@ export class ReportService {
    * cache keyed by the figures' version; identical renderings in flight are shared.
    */
   async render(month: string, format: ReportFormat, lang: Lang, userId: number): Promise<RenderedReport> {
-    const { report, version } = await this.current(month);
+    const { report, version, archivedAtMs } = await this.current(month);
     const filename = `tidewatch-report-${month}-${lang}.${format}`;
-    if (format === 'json') return { body: JSON.stringify(report), contentType: 'application/json; charset=utf-8', filename };
+    if (format === 'json') {
+      const archive = await this.archiveState(month, archivedAtMs);
+      return { body: JSON.stringify({ ...report, archive }), contentType: 'application/json; charset=utf-8', filename };
+    }
     if (format === 'pdf' && !this.font) throw new NoReportFontError('no font with Chinese glyphs for PDF reports: install fonts-noto-cjk or set REPORT_FONT');
     const contentType = CONTENT_TYPES[format];
     const key = `${month}|${format}|${lang}|${version}`;
@@ -163,6 +175,16 @@ export class ReportService {
     } finally {
       releaseUser();
     }
+  }
+
+  /** An archive is stale when data of its month were reviewed (marked or withdrawn) after it was generated. */
+  private async archiveState(month: string, archivedAtMs: number | null): Promise<ArchiveState> {
+    const reviewedMs = await this.archive.lastReviewedMs(dayStartMs(`${month}-01`, this.tz), this.endMs(month));
+    return {
+      archived_at: archivedAtMs === null ? null : new Date(archivedAtMs).toISOString(),
+      reviewed_at: reviewedMs === null ? null : new Date(reviewedMs).toISOString(),
+      stale: archivedAtMs !== null && reviewedMs !== null && reviewedMs > archivedAtMs,
+    };
   }
 
   /** Stops the render workers (the hub is stopping). */
@@ -207,6 +229,8 @@ const CONTENT_TYPES: Record<DocumentFormat, string> = {
 };
 
 /** An archived report is identified by when it was generated (a regeneration, on any hub, changes it). */
-function archivedVersion(generatedAt: Date | undefined, nowMs: number): string {
-  return generatedAt ? `archived ${new Date(generatedAt).toISOString()}` : `computed ${nowMs}`;
+function archivedVersion(generatedAt: Date | undefined, nowMs: number): Omit<Figures, 'report'> {
+  if (!generatedAt) return { version: `computed ${nowMs}`, archivedAtMs: null };
+  const ms = new Date(generatedAt).getTime();
+  return { version: `archived ${new Date(ms).toISOString()}`, archivedAtMs: ms };
 }

@@ -4,6 +4,7 @@ import type { Feature } from '../common/feature.js';
 import { Periodic } from '../common/periodic.js';
 import type { DatabasePool } from '../database/pool.js';
 import type { Logger } from '../logging/logger.js';
+import type { ReviewsRepository } from '../review/reviews.repository.js';
 import type { DailyMeans } from '../sites/daily-means.js';
 import type { SiteCatalogue } from '../sites/sites.feature.js';
 import { reportFontProblem, resolveReportFont } from './render-pdf.js';
@@ -18,14 +19,14 @@ const REPORT_ARCHIVE_CHECK_MS = 3_600_000;
 /** The monthly report: figures, rendering in worker threads, and archiving each finished month. */
 export function reportsFeature(
   pool: DatabasePool,
-  inputs: { catalogue: SiteCatalogue; aqi: AqiService; dailyMeans: DailyMeans; alertFigures: AlertFigures },
+  inputs: { catalogue: SiteCatalogue; aqi: AqiService; dailyMeans: DailyMeans; alertFigures: AlertFigures; reviews: ReviewsRepository },
   config: Config,
   log: Logger,
 ): Feature {
   const found = resolveReportFont(config.REPORT_FONT);
   const problem = found ? reportFontProblem(found) : 'no font with Chinese glyphs found';
   if (problem) log.warn({ REPORT_FONT: config.REPORT_FONT ?? null, problem }, 'PDF reports are unavailable: install fonts-noto-cjk or set REPORT_FONT to a font with Chinese glyphs');
-  const sources = new ReportSources(inputs.alertFigures, inputs.catalogue.events, inputs.catalogue.registry, inputs.aqi, inputs.dailyMeans, config.TZ_DISTRICT);
+  const sources = new ReportSources(inputs.alertFigures, inputs.catalogue.events, inputs.catalogue.registry, inputs.aqi, inputs.dailyMeans, config.TZ_DISTRICT, inputs.reviews);
   const renderer = workerRenderer(config.REPORT_WORKERS ?? defaultReportWorkers(), log);
   const district = { zh: config.DISTRICT_NAME_ZH, en: config.DISTRICT_NAME_EN };
   const reports = new ReportService(new ReportsRepository(pool), sources, config.TZ_DISTRICT, district, problem ? null : found, log, renderer);

@@ -39,4 +39,13 @@ export class ReportsRepository {
     );
     return rows[0] ?? null;
   }
+
+  /** When data of [fromMs, toMs) were last reviewed (a data-review mark overlapping it created or withdrawn), or null. */
+  async lastReviewedMs(fromMs: number, toMs: number): Promise<number | null> {
+    const { rows } = await this.pool.query<{ at: Date | null }>(
+      'SELECT max(greatest(created_at, withdrawn_at)) AS at FROM review_mark WHERE to_ts > $1 AND from_ts < $2',
+      [new Date(fromMs), new Date(toMs)],
+    );
+    return rows[0]?.at ? rows[0].at.getTime() : null;
+  }
 }

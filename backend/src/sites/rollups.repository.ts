@@ -34,7 +34,16 @@ export interface HourlyMeanRow extends MeanRow {
   hour: Date;
 }
 
-/** Reads the hourly rollup (reading_hourly); raw readings are never scanned. */
+/**
+ * Leaves out rollup hours covered by an active data-review mark of the site (all metrics) or of
+ * the site and metric (marks are whole hours, so an hour is in or out). Part of each WHERE below.
+ */
+const NOT_REVIEWED = `NOT EXISTS (SELECT 1 FROM review_mark m
+  WHERE m.site_key = reading_hourly.site_key AND m.withdrawn_at IS NULL
+    AND m.from_ts <= reading_hourly.hour AND m.to_ts > reading_hourly.hour
+    AND (m.metric_id IS NULL OR m.metric_id = reading_hourly.metric_id))`;
+
+/** Reads the hourly rollup (reading_hourly), without hours marked invalid by review; raw readings are never scanned. */
 export class RollupsRepository {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -46,6 +55,7 @@ export class RollupsRepository {
                     sum(sum) / sum(n) AS mean, max(max) AS max, sum(n)::float8 AS n, count(*)::int AS hours
              FROM reading_hourly
              WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 AND hour < $4
+               AND ${NOT_REVIEWED}
              GROUP BY 1, 2, 3`,
       values: [siteKeys, metricIds, new Date(fromMs), new Date(toMs), tz],
     });
@@ -62,6 +72,7 @@ export class RollupsRepository {
                     array_agg(n ORDER BY hour) AS ns, array_agg(sum ORDER BY hour) AS sums
              FROM reading_hourly
              WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 AND hour < $4
+               AND ${NOT_REVIEWED}
              GROUP BY site_key, metric_id`,
       values: [siteKeys, metricIds, new Date(fromMs), new Date(toMs)],
     });
@@ -72,7 +83,8 @@ export class RollupsRepository {
   async meansSince(siteKeys: number[], metricIds: number[], sinceMs: number): Promise<MeanRow[]> {
     const { rows } = await this.pool.query<MeanRow>(
       `SELECT site_key, metric_id, sum(sum) / sum(n) AS mean FROM reading_hourly
-       WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 GROUP BY 1, 2`,
+       WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3 AND ${NOT_REVIEWED}
+       GROUP BY 1, 2`,
       [siteKeys, metricIds, new Date(sinceMs)],
     );
     return rows;
@@ -82,7 +94,8 @@ export class RollupsRepository {
   async hourlyMeansSince(siteKeys: number[], metricIds: number[], sinceMs: number): Promise<HourlyMeanRow[]> {
     const { rows } = await this.pool.query<HourlyMeanRow>(
       `SELECT site_key, hour, metric_id, sum / n AS mean FROM reading_hourly
-       WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3`,
+       WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3
+         AND ${NOT_REVIEWED}`,
       [siteKeys, metricIds, new Date(sinceMs)],
     );
     return rows;

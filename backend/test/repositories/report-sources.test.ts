@@ -5,6 +5,7 @@ import { AlertFiguresRepository } from '../../src/alerts/alert-figures.repositor
 import { dayStartMs } from '../../src/common/district-time.js';
 import { GoalsService } from '../../src/goals/goals.service.js';
 import { writeBatch } from '../../src/ingest/batch-writer.js';
+import { ReviewsRepository } from '../../src/review/reviews.repository.js';
 import { ReportSources } from '../../src/reports/report-sources.js';
 import { DailyMeans } from '../../src/sites/daily-means.js';
 import { EventsRepository } from '../../src/sites/events.repository.js';
@@ -32,7 +33,7 @@ beforeAll(async () => {
   alertFigures = new AlertFiguresRepository(db.pool);
   const aqi = new AqiService(rollups, registry, TZ);
   const dailyMeans = new DailyMeans(rollups, registry, TZ);
-  sources = new ReportSources(alertFigures, events, registry, aqi, dailyMeans, TZ);
+  sources = new ReportSources(alertFigures, events, registry, aqi, dailyMeans, TZ, new ReviewsRepository(db.pool));
   goals = new GoalsService(rollups, alertFigures, events, registry, aqi, dailyMeans, TZ);
 
   const port = firstOfKind(db, 'fishing_port').key;
