@@ -8,3 +8,4 @@ export * from './auth.js';
 export * from './flags.js';
 export * from './district-time.js';
 export * from './review.js';
+export * from './cadence.js';

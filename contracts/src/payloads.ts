@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PERIOD_S } from './cadence.js';
 
 /** Device message limits (docs/contract.md §2.5). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -88,6 +89,11 @@ export const telemetryReadingSchema = z.object({
   values: valuesSchema,
   /** Optional data flags, metric → one letter of DATA_FLAGS; checked per value by the hub. */
   flags: z.unknown().optional(),
+  /**
+   * Optional: the seconds the values average, starting at `ts` (300 for a 5-minute mean,
+   * 3600 for an hourly mean). Absent: the values stand for the site's reporting interval.
+   */
+  period_s: z.number().int().min(1).max(MAX_PERIOD_S).optional(),
 });
 export type TelemetryReading = z.infer<typeof telemetryReadingSchema>;
 

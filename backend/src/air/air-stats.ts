@@ -8,6 +8,8 @@ export interface HourRow {
   hourMs: number;
   n: number;
   sum: number;
+  /** Seconds of the hour the readings cover. */
+  coveredS: number;
 }
 
 const HOUR = 3_600_000;
@@ -17,10 +19,10 @@ const MIN_HOURS_24H = 20;
 /** Valid hourly means per station and pollutant (hours with under 45 minutes of data are left out). */
 export type StationHours = Map<number, Map<Pollutant, Map<number, number>>>;
 
-export function validHourlyMeans(rows: readonly HourRow[], nominalIntervalS: (siteKey: number) => number): StationHours {
+export function validHourlyMeans(rows: readonly HourRow[]): StationHours {
   const out: StationHours = new Map();
   for (const r of rows) {
-    const mean = hourlyMean(r.n, r.sum, nominalIntervalS(r.siteKey));
+    const mean = hourlyMean(r.n, r.sum, r.coveredS);
     if (mean === null) continue;
     let bySite = out.get(r.siteKey);
     if (!bySite) out.set(r.siteKey, (bySite = new Map()));

@@ -1,4 +1,4 @@
-import { metricFor, NOMINAL_INTERVAL_S } from '@tidewatch/contracts';
+import { metricFor } from '@tidewatch/contracts';
 import { addDays, datesFrom, dayStartMs } from '../common/district-time.js';
 import type { RollupsRepository } from '../sites/rollups.repository.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
@@ -46,20 +46,15 @@ export class AqiService {
     return this.registry.ofKind('air').filter((s) => site === undefined || s.id === site);
   }
 
-  private intervalOf = (siteKey: number): number => {
-    const p = this.registry.byKey(siteKey)?.params?.interval_s;
-    return typeof p === 'number' && p > 0 ? p : NOMINAL_INTERVAL_S.air;
-  };
-
   private async hours(siteKeys: number[], fromMs: number, toMs: number): Promise<StationHours> {
     if (siteKeys.length === 0) return new Map();
     const rows = await this.rollups.hourSeries(siteKeys, METRIC_IDS, fromMs, toMs);
     const hourRows: HourRow[] = [];
     for (const r of rows) {
       const pollutant = POLLUTANT_BY_METRIC.get(r.metric_id) as Pollutant;
-      for (let i = 0; i < r.hours.length; i++) hourRows.push({ siteKey: r.site_key, pollutant, hourMs: r.hours[i]!, n: r.ns[i]!, sum: r.sums[i]! });
+      for (let i = 0; i < r.hours.length; i++) hourRows.push({ siteKey: r.site_key, pollutant, hourMs: r.hours[i]!, n: r.ns[i]!, sum: r.sums[i]!, coveredS: r.covered[i]! });
     }
-    return validHourlyMeans(hourRows, this.intervalOf);
+    return validHourlyMeans(hourRows);
   }
 
   /** The real-time AQI of the last complete hour, per station and for the district. */

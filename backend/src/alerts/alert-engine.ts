@@ -1,9 +1,10 @@
-import { metricById, NOMINAL_INTERVAL_S, type SiteKind } from '@tidewatch/contracts';
+import { metricById } from '@tidewatch/contracts';
 import { SiteAlertLevels } from './site-alert-levels.js';
 import type { BatchResult } from '../ingest/batch-writer.js';
 import type { IngestEvents } from '../ingest/ingest-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
+import { siteInterval } from '../sites/site-meta.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import type { AlertRecord, AlertStore } from './alerts.repository.js';
 import { emptyState, evaluate, type EvaluationInput, type Observation, type RuleState, type SiteEvent } from './evaluate.js';
@@ -212,7 +213,7 @@ export class AlertEngine {
 
   private async run(site: SiteMeta, rule: { id: string; definition: RuleDefinition }, input: EvaluationInput): Promise<void> {
     const key = `${rule.id}:${site.key}`;
-    const ctx = { id: site.id, kind: site.kind, params: site.params, nominalIntervalS: nominalInterval(site) };
+    const ctx = { id: site.id, kind: site.kind, params: site.params, intervalS: siteInterval(site).seconds };
     const out = evaluate(rule.definition, ctx, this.states.get(key) ?? emptyState(), input);
     this.states.set(key, out.state);
     this.dirty.set(key, { ruleId: rule.id, siteKey: site.key });
@@ -278,9 +279,4 @@ export class AlertEngine {
       this.log.warn({ err: String(err) }, 'alert gauge not refreshed');
     }
   }
-}
-
-function nominalInterval(site: SiteMeta): number {
-  const p = site.params.interval_s;
-  return typeof p === 'number' && p > 0 ? p : NOMINAL_INTERVAL_S[site.kind as SiteKind];
 }

@@ -5,7 +5,7 @@ import { jsonDepth, ruleDefinitionSchema, type Condition, type RuleDefinition } 
 
 const T0 = Date.parse('2026-11-20T10:00:00+08:00');
 const MIN = 60_000;
-const site = (kind: string, params: Record<string, unknown> = {}, nominalIntervalS = 30): SiteContext => ({ id: `${kind}-x`, kind, params, nominalIntervalS });
+const site = (kind: string, params: Record<string, unknown> = {}, intervalS = 30): SiteContext => ({ id: `${kind}-x`, kind, params, intervalS });
 const rule = (levels: RuleDefinition['levels'], clear?: Condition): RuleDefinition => ({ title: { zh: '测试', en: 'test' }, levels, clear });
 const def = (id: string): RuleDefinition => DEFAULT_RULES.find((r) => r.id === id)!.definition;
 

@@ -26,7 +26,8 @@ export interface SiteContext {
   id: string;
   kind: string;
   params: Record<string, unknown>;
-  nominalIntervalS: number;
+  /** The site's reporting interval in seconds (set, learned or nominal): silence is counted in these. */
+  intervalS: number;
 }
 
 export interface Observation {
@@ -151,7 +152,7 @@ class Evaluator {
       }
       case 'no_data': {
         const seen = this.input.lastSeenMs;
-        return seen !== undefined && ts - seen > c.intervals * this.site.nominalIntervalS * 1000;
+        return seen !== undefined && ts - seen > c.intervals * this.site.intervalS * 1000;
       }
       case 'derived': {
         const d = this.s.derived[c.value];

@@ -1,4 +1,4 @@
-import { districtTimeToMs, isSiteKind, SITE_ID_PATTERN, SITE_KINDS, timestampToMs } from '@tidewatch/contracts';
+import { districtTimeToMs, isSiteKind, MAX_PERIOD_S, SITE_ID_PATTERN, SITE_KINDS, timestampToMs } from '@tidewatch/contracts';
 import { z } from 'zod';
 import { districtZone } from './district-zone.js';
 
@@ -28,6 +28,9 @@ export const siteIdParam = z.string().regex(SITE_ID_PATTERN, 'not a site id');
 
 export const kindQuery = z.object({ kind: z.enum(SITE_KINDS).optional() }).strict();
 
+/** Seconds between a site's reports, as an admin sets it (null: learn it from the data). */
+const reportingIntervalS = z.number().int().min(1).max(MAX_PERIOD_S).nullable();
+
 const params = z.record(z.string().max(64), z.unknown()).refine((p) => JSON.stringify(p).length <= 8192, 'params larger than 8 KiB');
 
 export const siteCreateSchema = z
@@ -39,6 +42,7 @@ export const siteCreateSchema = z
     lat: z.number().min(-90).max(90),
     lon: z.number().min(-180).max(180),
     params: params.default({}),
+    reporting_interval_s: reportingIntervalS.optional(),
   })
   .strict();
 
@@ -49,6 +53,7 @@ export const sitePatchSchema = z
     lat: z.number().min(-90).max(90).optional(),
     lon: z.number().min(-180).max(180).optional(),
     params: params.optional(),
+    reporting_interval_s: reportingIntervalS.optional(),
   })
   .strict();
 

@@ -244,7 +244,7 @@ export class Hj212Gateway {
       if (Object.keys(converted.values).length > 0) {
         // The ordinary ingest path: validation, flags, batching, dead letters, rollups, alerts.
         const flags = Object.keys(converted.flags).length > 0 ? { flags: converted.flags } : {};
-        await this.ingest.submit(siteTopic(site.id, 'telemetry'), Buffer.from(JSON.stringify({ ts: converted.ts, values: converted.values, ...flags })));
+        await this.ingest.submit(siteTopic(site.id, 'telemetry'), Buffer.from(JSON.stringify({ ts: converted.ts, values: converted.values, ...flags, ...(converted.periodS ? { period_s: converted.periodS } : {}) })));
       }
       for (const p of packets) if ((p.flag & 1) !== 0 && !conn.socket.destroyed) conn.socket.write(ackFrame(p));
     } catch (err) {

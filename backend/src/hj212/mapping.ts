@@ -15,8 +15,18 @@ export const CODE_TO_METRIC: Record<string, { metric: string; scale: number }> =
 /** Which value of a code a command carries: real-time data the `-Rtd`, minute/hourly/daily data the `-Avg`. */
 const FIELD_BY_CN: Record<string, string> = { '2011': 'Rtd', '2051': 'Avg', '2061': 'Avg', '2031': 'Avg' };
 
+/**
+ * The seconds a command's values average, as the telemetry field `period_s` carries them:
+ * hourly data (CN 2061) an hour from DataTime, daily data (CN 2031) a day. Real-time data
+ * (2011) and minute data (2051, whose interval the data logger sets) declare none: they stand
+ * for the site's reporting interval, which the hub learns from their times.
+ */
+const PERIOD_BY_CN: Record<string, number> = { '2061': 3600, '2031': 86_400 };
+
 export interface Converted {
   ts: number;
+  /** The averaging period in seconds, where the command fixes it. */
+  periodS?: number;
   /** Every mapped value, flagged or not. */
   values: Record<string, number>;
   /** The `-Flag` of each value flagged other than N, as the telemetry field `flags` carries it. */
@@ -44,6 +54,8 @@ export function convertPacket(p: Packet, offsetMinutes: number): Converted | str
   const ts = dt ? parseDataTime(dt, offsetMinutes) : null;
   if (ts === null) return `bad or missing DataTime ${JSON.stringify(dt ?? '')}`;
   const out: Converted = { ts, values: {}, flags: {}, unknown: [] };
+  const periodS = PERIOD_BY_CN[p.cn!];
+  if (periodS !== undefined) out.periodS = periodS;
   for (const [key, raw] of p.cp) {
     const m = /^([a-z]\d{5})-(\w+)$/.exec(key);
     if (!m || m[2] !== field) continue;

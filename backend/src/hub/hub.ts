@@ -43,9 +43,9 @@ export class Hub {
     const storage = await this.add(openStorage(config, log));
     const { pool } = storage;
     const metrics = new HubMetrics();
-    const catalogue = await openSiteCatalogue(pool);
+    const catalogue = await openSiteCatalogue(pool, config.TZ_DISTRICT);
     this.registry = catalogue.registry;
-    const ingest = await this.add(ingestFeature(pool, catalogue.registry, metrics, config, log));
+    const ingest = await this.add(ingestFeature(pool, catalogue, metrics, config, log));
     const air = await this.add(airFeature(catalogue, ingest.events, config, log));
     const levels = new SiteAlertLevels(catalogue.registry);
     const live = await this.add(liveFeature(catalogue, air.indicators, levels));

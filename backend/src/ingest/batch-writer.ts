@@ -66,7 +66,9 @@ export interface BatchResult {
 
 /**
  * One round trip per batch: the readings (duplicates skipped on their key), the hourly
- * rollup fed only by rows that were really inserted, the newest value per metric, flagged
+ * rollup fed only by rows that were really inserted (with the seconds each covers: its
+ * declared period or its assumed interval; a value averaging more than an hour, a daily
+ * mean, is kept but is no hour's data), the newest value per metric, flagged
  * values (apart, in `reading_flagged`, never in the rollups or the newest values), events,
  * site liveness and dead letters. Rollup and latest rows are upserted in key order so that
  * concurrent writers cannot deadlock.
@@ -74,8 +76,8 @@ export interface BatchResult {
 const WRITE_BATCH_SQL = `
 WITH
 r_in AS (
-  SELECT site_key, metric_id, timestamptz 'epoch' + ms * interval '1 millisecond' AS time, value
-  FROM unnest($1::int[], $2::smallint[], $3::bigint[], $4::float8[]) AS t(site_key, metric_id, ms, value)
+  SELECT site_key, metric_id, timestamptz 'epoch' + ms * interval '1 millisecond' AS time, value, declared_s, assumed_s
+  FROM unnest($1::int[], $2::smallint[], $3::bigint[], $4::float8[], $24::float8[], $25::float8[]) AS t(site_key, metric_id, ms, value, declared_s, assumed_s)
 ),
 r_ins AS (
   INSERT INTO reading (site_key, metric_id, time, value)
@@ -84,12 +86,17 @@ r_ins AS (
   RETURNING site_key, metric_id, time, value
 ),
 r_hour AS (
-  INSERT INTO reading_hourly AS h (site_key, metric_id, hour, n, sum, min, max)
-  SELECT site_key, metric_id, date_trunc('hour', time, 'UTC'), count(*), sum(value), min(value), max(value)
-  FROM r_ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  INSERT INTO reading_hourly AS h (site_key, metric_id, hour, n, sum, min, max, n_declared, declared_s, assumed_s)
+  SELECT i.site_key, i.metric_id, date_trunc('hour', i.time, 'UTC'), count(*), sum(i.value), min(i.value), max(i.value),
+         count(*) FILTER (WHERE c.declared_s > 0), sum(c.declared_s), sum(c.assumed_s)
+  FROM r_ins i JOIN r_in c USING (site_key, metric_id, time)
+  WHERE c.declared_s <= 3600
+  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (site_key, metric_id, hour) DO UPDATE SET
     n = h.n + excluded.n, sum = h.sum + excluded.sum,
-    min = least(h.min, excluded.min), max = greatest(h.max, excluded.max)
+    min = least(h.min, excluded.min), max = greatest(h.max, excluded.max),
+    n_declared = h.n_declared + excluded.n_declared, declared_s = h.declared_s + excluded.declared_s,
+    assumed_s = h.assumed_s + excluded.assumed_s
   RETURNING 1
 ),
 r_latest AS (
@@ -241,6 +248,8 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
       flagged.map((f) => f.timeMs),
       flagged.map((f) => f.value),
       flagged.map((f) => f.flag),
+      readings.map((r) => r.periodS ?? 0),
+      readings.map((r) => (r.periodS === undefined ? (r.assumedS ?? 0) : 0)),
     ],
   });
   const row = res.rows[0]!;

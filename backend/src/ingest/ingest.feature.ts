@@ -3,7 +3,8 @@ import type { Feature } from '../common/feature.js';
 import type { DatabasePool } from '../database/pool.js';
 import type { Logger } from '../logging/logger.js';
 import { HubMetrics } from '../metrics/metrics.service.js';
-import type { SiteRegistry } from '../sites/site-registry.js';
+import { Periodic } from '../common/periodic.js';
+import type { SiteCatalogue } from '../sites/sites.feature.js';
 import { writeBatch } from './batch-writer.js';
 import { DeadLettersController } from './dead-letters.controller.js';
 import { DeadLettersRepository } from './dead-letters.repository.js';
@@ -16,9 +17,14 @@ export interface IngestFeature extends Feature {
 }
 
 /** Validated readings and events in batches into the database; committed batches announced on `events`. */
-export function ingestFeature(pool: DatabasePool, registry: SiteRegistry, metrics: HubMetrics, config: Config, log: Logger): IngestFeature {
+const LEARNED_INTERVAL_SAVE_MS = 30_000;
+
+export function ingestFeature(pool: DatabasePool, catalogue: SiteCatalogue, metrics: HubMetrics, config: Config, log: Logger): IngestFeature {
   const events = new IngestEvents();
-  const ingest = new IngestService((rows) => writeBatch(pool, rows), registry, metrics, events, config, log);
+  const ingest = new IngestService((rows) => writeBatch(pool, rows), catalogue.registry, metrics, events, config, log);
+  const periodic = new Periodic(log);
+  // What the hub learned of the sites' cadence is kept, for the next start and the registry of every hub.
+  const saveLearned = (): Promise<void> => catalogue.sites.saveLearnedIntervals(ingest.cadence.takeChanges());
   return {
     name: 'ingest',
     ingest,
@@ -29,7 +35,14 @@ export function ingestFeature(pool: DatabasePool, registry: SiteRegistry, metric
       { provide: IngestService, useValue: ingest },
       { provide: DeadLettersRepository, useValue: new DeadLettersRepository(pool) },
     ],
+    async start() {
+      periodic.every(LEARNED_INTERVAL_SAVE_MS, 'learned intervals', saveLearned);
+    },
     // Drains what is queued: every reading taken is committed (or redelivered by its device later).
-    stop: () => ingest.close(),
+    async stop() {
+      periodic.stop();
+      await ingest.close();
+      await saveLearned().catch((err: unknown) => log.warn({ err: String(err) }, 'learned intervals not saved'));
+    },
   };
 }

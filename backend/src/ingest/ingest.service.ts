@@ -1,12 +1,13 @@
-import { storableText, type RejectReason } from '@tidewatch/contracts';
+import { reportingInterval, storableText, type RejectReason } from '@tidewatch/contracts';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
 import type { BatchResult, BatchRows, DeadLetterRow } from './batch-writer.js';
+import { CadenceLearner } from './cadence-learner.js';
 import { IngestBatcher, type BatchItem } from './ingest-batcher.js';
 import type { IngestEvents } from './ingest-events.js';
-import { parseDeviceMessage, type Rejection } from './message-parser.js';
+import { parseDeviceMessage, type ParsedMessage, type Rejection } from './message-parser.js';
 
 /** A bounded, storable copy of a payload: no NUL bytes (PostgreSQL text refuses them). */
 export function boundedPayloadCopy(payload: Buffer, maxBytes: number): string {
@@ -36,6 +37,8 @@ export function deadLetterRow(receivedAtMs: number, topic: string, reason: Rejec
  */
 export class IngestService {
   private readonly batcher: IngestBatcher;
+  /** Each site's reporting interval, learned from its readings' times (docs/architecture.md §6). */
+  readonly cadence = new CadenceLearner();
   private inflight = 0;
   private roomWaiters: { limit: number; resolve: () => void }[] = [];
 
@@ -90,6 +93,7 @@ export class IngestService {
     });
     const deadLetter = (r: Rejection): DeadLetterRow => deadLetterRow(receivedAtMs, topic, r.reason, r.detail, payload, this.config.DEAD_LETTER_PAYLOAD_MAX);
     for (const r of parsed.rejections) this.metrics.rejected.inc({ reason: r.reason });
+    this.assignCoverage(parsed);
     const item: BatchItem = {
       rows: {
         readings: parsed.readings,
@@ -115,6 +119,23 @@ export class IngestService {
         this.roomWaiters = this.roomWaiters.filter((w) => this.inflight >= w.limit);
         for (const w of ready) w.resolve();
       }
+    }
+  }
+
+  /**
+   * Learns the site's cadence from the times of this message's readings (flagged ones too:
+   * they are reports all the same), and gives each value that declared no period the
+   * site's reporting interval as its coverage: set by an admin, else learned, else nominal.
+   */
+  private assignCoverage(parsed: ParsedMessage): void {
+    const all = [...parsed.readings, ...parsed.flagged];
+    const site = parsed.site && all.length > 0 ? this.registry.byKey(parsed.site.key) : undefined;
+    if (!site) return;
+    this.cadence.seed(site.key, site.learned_interval_s);
+    const learnedAt = new Map<number, number | null>();
+    for (const t of [...new Set(all.map((r) => r.timeMs))].sort((a, b) => a - b)) learnedAt.set(t, this.cadence.observe(site.key, t));
+    for (const r of parsed.readings) {
+      if (r.periodS === undefined) r.assumedS = reportingInterval(site.kind, site.reporting_interval_s, learnedAt.get(r.timeMs)).seconds;
     }
   }
 

@@ -27,6 +27,13 @@ export interface ReadingRow {
   metricId: number;
   timeMs: number;
   value: number;
+  /** The seconds the value averages, as its device declared (`period_s`, an HJ 212 hourly packet). */
+  periodS?: number;
+  /**
+   * Without a declared period: the seconds the value stands for in the hourly coverage, the
+   * site's reporting interval when it arrived (set by the ingest service).
+   */
+  assumedS?: number;
 }
 
 /** A value its device flagged other than N: stored apart, never counted (docs/contract.md §2.2). */
@@ -159,7 +166,8 @@ function parseTelemetry(site: SiteRef, json: unknown, ctx: ParseContext): Parsed
         log.add(problem, `${name}=${JSON.stringify(value) ?? String(value)} (accepted ${def.min}–${def.max} ${def.unit})`);
         continue;
       }
-      const row = { siteKey: site.key, metricId: def.id, timeMs, value: value as number };
+      const row: ReadingRow = { siteKey: site.key, metricId: def.id, timeMs, value: value as number };
+      if (entry.period_s !== undefined) row.periodS = entry.period_s;
       const flag = flags.byMetric.get(name);
       if (flag) flagged.push({ ...row, flag });
       else readings.push(row);

@@ -1,5 +1,6 @@
 import { countableValues, metricById, type AbnormalFlag, type LatestValue, type SiteIndicator, type SiteSnapshot } from '@tidewatch/contracts';
 import type { BatchResult } from '../ingest/batch-writer.js';
+import { siteInterval } from '../sites/site-meta.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import type { SitesRepository } from '../sites/sites.repository.js';
 import { publicParams } from '../sites/public-params.js';
@@ -95,7 +96,7 @@ export class LiveState {
   snapshot(site: SiteMeta, nowMs: number): SiteSnapshot {
     const e = this.entry(site.key);
     const latest = this.latestOf(site);
-    const live = livenessStatus({ kind: site.kind, ...e }, nowMs);
+    const live = livenessStatus({ intervalS: siteInterval(site).seconds, ...e }, nowMs);
     return {
       id: site.id,
       kind: site.kind,

@@ -185,7 +185,7 @@ export function monthMax(days: SiteDays, metric: string): number | null {
   return max;
 }
 
-/** A day's means of the given metrics, only where the day is valid (≥ 20 hours with data). */
+/** A day's means of the given metrics, only where the day is valid (≥ 20 valid hours). */
 function validMeans(day: Record<string, DayFigure>, metrics: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const m of metrics) {

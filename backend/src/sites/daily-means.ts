@@ -9,7 +9,7 @@ export interface DayFigure {
   max: number;
   /** Readings that day. */
   n: number;
-  /** Hours of the day with at least one reading. */
+  /** Valid hours of the day: hours whose data cover 45 minutes or more. */
   hours: number;
 }
 
@@ -39,7 +39,7 @@ export class DailyMeans {
       let bySite = out.get(r.site_key);
       if (!bySite) out.set(r.site_key, (bySite = new Map()));
       const day = bySite.get(r.day) ?? {};
-      day[name] = { mean: r.mean, max: r.max, n: r.n, hours: r.hours };
+      day[name] = { mean: r.mean, max: r.max, n: r.n, hours: r.valid_hours };
       bySite.set(r.day, day);
     }
     return out;

@@ -1,13 +1,14 @@
-import { NOMINAL_INTERVAL_S, type SiteKind, type SiteStatus } from '@tidewatch/contracts';
+import type { SiteStatus } from '@tidewatch/contracts';
 
 export interface Liveness {
-  kind: SiteKind;
+  /** The site's reporting interval, seconds (set, learned or nominal). */
+  intervalS: number;
   online: boolean;
   statusAtMs: number | null;
   lastSeenMs: number | null;
 }
 
-/** A site is silent after three of its nominal reporting intervals without data. */
+/** A site is silent after three of its reporting intervals without data. */
 export const SILENCE_INTERVALS = 3;
 
 /**
@@ -17,7 +18,7 @@ export const SILENCE_INTERVALS = 3;
 export function livenessStatus(s: Liveness, nowMs: number): SiteStatus {
   if (s.lastSeenMs === null) return 'offline';
   const saidOffline = !s.online && s.statusAtMs !== null && s.statusAtMs >= s.lastSeenMs;
-  const silent = nowMs - s.lastSeenMs > SILENCE_INTERVALS * NOMINAL_INTERVAL_S[s.kind] * 1000;
+  const silent = nowMs - s.lastSeenMs > SILENCE_INTERVALS * s.intervalS * 1000;
   return saidOffline || silent ? 'offline' : 'normal';
 }
 

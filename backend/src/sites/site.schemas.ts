@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRealDate } from '../common/district-time.js';
 import { queryEndTime, queryInt, queryTime } from '../common/http-schemas.js';
 import { BUCKETS } from './series.repository.js';
 
@@ -20,3 +21,6 @@ export const eventsQuery = z
     limit: queryInt(1, 5000, 500),
   })
   .strict();
+
+const districtDate = z.string().refine(isRealDate, 'a date YYYY-MM-DD (a day in TZ_DISTRICT)');
+export const completenessQuery = z.object({ from: districtDate.optional(), to: districtDate.optional() }).strict();

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { AlertRecord, SiteKind } from '@tidewatch/contracts';
+import type { AlertRecord, DayCompleteness, SiteKind } from '@tidewatch/contracts';
 import type { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { kindQuery, siteIdParam } from '../common/http-schemas.js';
 import type { SeriesPoint } from './series.repository.js';
-import { eventsQuery, seriesQuery } from './site.schemas.js';
+import { CompletenessService } from './completeness.service.js';
+import { completenessQuery, eventsQuery, seriesQuery } from './site.schemas.js';
 import type { SiteDetail } from './sites.repository.js';
 import { SitesService } from './sites.service.js';
 
@@ -13,7 +14,10 @@ import { SitesService } from './sites.service.js';
 @ApiBearerAuth()
 @Controller('api/sites')
 export class SitesController {
-  constructor(@Inject(SitesService) private readonly sites: SitesService) {}
+  constructor(
+    @Inject(SitesService) private readonly sites: SitesService,
+    @Inject(CompletenessService) private readonly completeness: CompletenessService,
+  ) {}
 
   @Get()
   list(@Query({ schema: kindQuery }) q: z.infer<typeof kindQuery>, @Req() req: AuthedRequest): Promise<SiteDetail[]> {
@@ -33,5 +37,10 @@ export class SitesController {
   @Get(':id/events')
   events(@Param('id', { schema: siteIdParam }) id: string, @Query({ schema: eventsQuery }) q: z.infer<typeof eventsQuery>): Promise<unknown[]> {
     return this.sites.events(id, q, q.type, q.limit);
+  }
+
+  @Get(':id/completeness')
+  days(@Param('id', { schema: siteIdParam }) id: string, @Query({ schema: completenessQuery }) q: z.infer<typeof completenessQuery>): Promise<DayCompleteness[]> {
+    return this.completeness.ofSite(id, q.from, q.to);
   }
 }

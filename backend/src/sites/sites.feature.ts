@@ -3,6 +3,7 @@ import type { Feature } from '../common/feature.js';
 import { Periodic } from '../common/periodic.js';
 import type { DatabasePool } from '../database/pool.js';
 import type { Logger } from '../logging/logger.js';
+import { CompletenessService } from './completeness.service.js';
 import { DeviceCredentials } from './device-credentials.js';
 import { DeviceCredentialsRepository } from './device-credentials.repository.js';
 import { EventsRepository } from './events.repository.js';
@@ -23,16 +24,19 @@ export interface SiteCatalogue {
   readonly rollups: RollupsRepository;
   readonly events: EventsRepository;
   readonly credentials: DeviceCredentials;
+  readonly completeness: CompletenessService;
 }
 
-export async function openSiteCatalogue(pool: DatabasePool): Promise<SiteCatalogue> {
+export async function openSiteCatalogue(pool: DatabasePool, tz: string): Promise<SiteCatalogue> {
   const sites = new SitesRepository(pool);
   const registry = new SiteRegistry();
   await registry.load(sites);
+  const rollups = new RollupsRepository(pool);
   return {
     registry,
     sites,
-    rollups: new RollupsRepository(pool),
+    rollups,
+    completeness: new CompletenessService(rollups, registry, tz),
     events: new EventsRepository(pool),
     credentials: new DeviceCredentials(new DeviceCredentialsRepository(pool)),
   };
@@ -55,6 +59,7 @@ export function sitesFeature(
     providers: [
       { provide: SiteRegistry, useValue: catalogue.registry },
       { provide: SitesService, useValue: service },
+      { provide: CompletenessService, useValue: catalogue.completeness },
     ],
     async start() {
       periodic.every(SITE_RELOAD_MS, 'site reload', () => service.reload());

@@ -1,9 +1,9 @@
-import { metricById, type AbnormalFlag, type LatestValue, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
+import { metricById, type AbnormalFlag, type LatestValue, type ReportingInterval, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
 import type pg from 'pg';
 import { livenessStatus, statusFromAlerts } from './site-status.js';
 import { ConflictError } from '../common/domain-errors.js';
 import { isoUtc } from '../common/sql.js';
-import type { SiteMeta } from './site-meta.js';
+import { siteInterval, type SiteMeta } from './site-meta.js';
 
 export interface SiteInput {
   id: string;
@@ -13,12 +13,16 @@ export interface SiteInput {
   lat: number;
   lon: number;
   params: Record<string, unknown>;
+  reporting_interval_s?: number | null;
 }
 
+/** `reporting_interval_s`: null returns the site to its learned interval. */
 export type SitePatch = Partial<Omit<SiteInput, 'id' | 'kind'>>;
 
 export interface SiteDetail extends SiteSnapshot {
   params: Record<string, unknown>;
+  /** How often the site reports, and whether an admin set it, the hub learned it, or it is the kind's nominal interval. */
+  reporting_interval: ReportingInterval;
 }
 
 interface SiteRow {
@@ -29,6 +33,8 @@ interface SiteRow {
   lat: number;
   lon: number;
   params: Record<string, unknown>;
+  reporting_interval_s: number | null;
+  learned_interval_s: number | null;
   online: boolean;
   status_at: Date | null;
   last_seen: Date | null;
@@ -39,7 +45,7 @@ interface SiteRow {
 
 /** Sites with their newest values, in one query (no per-site round trips). */
 const SITES_SQL = `
-SELECT s.id, s.kind, s.name_zh, s.name_en, s.lat, s.lon, s.params, s.online, s.status_at, s.last_seen,
+SELECT s.id, s.kind, s.name_zh, s.name_en, s.lat, s.lon, s.params, s.reporting_interval_s, s.learned_interval_s, s.online, s.status_at, s.last_seen,
   (SELECT json_agg(json_build_array(l.metric_id, ${isoUtc('l.time')}, l.value))
      FROM reading_latest l WHERE l.site_key = s.key) AS latest,
   (SELECT json_agg(json_build_array(f.metric_id, ${isoUtc('f.time')}, f.value, f.flag))
@@ -63,6 +69,7 @@ function toDetail(r: SiteRow, nowMs: number): SiteDetail {
     if (def && (!normal || Date.parse(normal.t) <= Date.parse(t))) latest[def.name] = { value, t, flag };
   }
   const lastSeenMs = r.last_seen?.getTime() ?? null;
+  const interval = siteInterval(r);
   return {
     id: r.id,
     kind: r.kind,
@@ -71,12 +78,13 @@ function toDetail(r: SiteRow, nowMs: number): SiteDetail {
     lat: r.lat,
     lon: r.lon,
     status: ((live) => (live === 'offline' ? live : statusFromAlerts(r.worst_alert)))(
-      livenessStatus({ kind: r.kind, online: r.online, statusAtMs: r.status_at?.getTime() ?? null, lastSeenMs }, nowMs),
+      livenessStatus({ intervalS: interval.seconds, online: r.online, statusAtMs: r.status_at?.getTime() ?? null, lastSeenMs }, nowMs),
     ),
     online: r.online,
     last_seen: r.last_seen?.toISOString() ?? null,
     latest,
     params: r.params,
+    reporting_interval: interval,
   };
 }
 
@@ -88,7 +96,7 @@ export class SitesRepository {
   /** The active sites, by id. */
   async active(): Promise<SiteMeta[]> {
     const { rows } = await this.pool.query<SiteMeta>(
-      `SELECT key, id, kind, name_zh, name_en, lat, lon, params FROM site WHERE retired_at IS NULL ORDER BY id`,
+      `SELECT key, id, kind, name_zh, name_en, lat, lon, params, reporting_interval_s, learned_interval_s FROM site WHERE retired_at IS NULL ORDER BY id`,
     );
     return rows;
   }
@@ -137,8 +145,8 @@ export class SitesRepository {
   async create(s: SiteInput): Promise<void> {
     try {
       await this.pool.query(
-        `INSERT INTO site (id, kind, name_zh, name_en, lat, lon, params) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [s.id, s.kind, s.name_zh, s.name_en, s.lat, s.lon, JSON.stringify(s.params)],
+        `INSERT INTO site (id, kind, name_zh, name_en, lat, lon, params, reporting_interval_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [s.id, s.kind, s.name_zh, s.name_en, s.lat, s.lon, JSON.stringify(s.params), s.reporting_interval_s ?? null],
       );
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw new SiteExistsError(`site ${s.id} exists (ids of retired sites are not reused)`);
@@ -146,14 +154,39 @@ export class SitesRepository {
     }
   }
 
-  async update(id: string, p: SitePatch): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE site SET name_zh = coalesce($2, name_zh), name_en = coalesce($3, name_en), lat = coalesce($4, lat),
-         lon = coalesce($5, lon), params = coalesce($6::jsonb, params), updated_at = now()
-       WHERE id = $1 AND retired_at IS NULL`,
-      [id, p.name_zh ?? null, p.name_en ?? null, p.lat ?? null, p.lon ?? null, p.params ? JSON.stringify(p.params) : null],
+  /**
+   * Changes an active site; false when there is none. A new reporting interval re-judges the
+   * site's stored hours at once: each reading that declared no period now stands for it.
+   */
+  async update(id: string, p: SitePatch, nominalS: number): Promise<boolean> {
+    const setInterval = p.reporting_interval_s !== undefined;
+    const { rows } = await this.pool.query<{ key: number }>(
+      `WITH s AS (
+         UPDATE site SET name_zh = coalesce($2, name_zh), name_en = coalesce($3, name_en), lat = coalesce($4, lat),
+           lon = coalesce($5, lon), params = coalesce($6::jsonb, params),
+           reporting_interval_s = CASE WHEN $7 THEN $8::int ELSE reporting_interval_s END, updated_at = now()
+         WHERE id = $1 AND retired_at IS NULL
+         RETURNING key, coalesce(reporting_interval_s, learned_interval_s, $9::int) AS interval_s
+       ),
+       h AS (
+         UPDATE reading_hourly r SET assumed_s = (r.n - r.n_declared)::float8 * s.interval_s
+         FROM s WHERE $7 AND r.site_key = s.key
+       )
+       SELECT key FROM s`,
+      [id, p.name_zh ?? null, p.name_en ?? null, p.lat ?? null, p.lon ?? null, p.params ? JSON.stringify(p.params) : null, setInterval, p.reporting_interval_s ?? null, nominalS],
     );
-    return (rowCount ?? 0) > 0;
+    return rows.length > 0;
+  }
+
+  /** Stores the intervals the hub learned from the sites' readings (one statement). */
+  async saveLearnedIntervals(changes: readonly { siteKey: number; intervalS: number }[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.pool.query(
+      `UPDATE site s SET learned_interval_s = v.interval_s
+       FROM unnest($1::int[], $2::int[]) AS v(key, interval_s)
+       WHERE s.key = v.key AND s.learned_interval_s IS DISTINCT FROM v.interval_s`,
+      [changes.map((c) => c.siteKey), changes.map((c) => Math.round(c.intervalS))],
+    );
   }
 
   /** Retires a site: it disappears from the map and its devices are refused; its history stays. */

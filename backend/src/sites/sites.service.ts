@@ -1,4 +1,4 @@
-import { countableValues, metricFor, type AlertRecord, type LatestValue, type SiteIndicator, type SiteKind } from '@tidewatch/contracts';
+import { countableValues, metricFor, NOMINAL_INTERVAL_S, type AlertRecord, type LatestValue, type SiteIndicator, type SiteKind } from '@tidewatch/contracts';
 import type { Role } from '../auth/roles.js';
 import { InvalidRequestError, NotFoundError } from '../common/domain-errors.js';
 import type { DeviceCredentials } from './device-credentials.js';
@@ -77,7 +77,8 @@ export class SitesService {
   }
 
   async update(id: string, patch: SitePatch): Promise<SiteDetail> {
-    if (!(await this.sites.update(id, patch))) throw new NotFoundError(`no site ${id}`);
+    const site = this.registry.lookup(id);
+    if (!site || !(await this.sites.update(id, patch, NOMINAL_INTERVAL_S[site.kind]))) throw new NotFoundError(`no site ${id}`);
     await this.reload();
     return (await this.sites.get(id))!;
   }

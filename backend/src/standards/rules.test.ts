@@ -2,22 +2,22 @@ import { beaufort, metricFor } from '@tidewatch/contracts';
 import { describe, expect, it } from 'vitest';
 import { compositeIndex, goodDaysRatio, percentile } from './composite.js';
 import { householdCoAlarm, lelAlarm, methaneLelPct, pressureClass, pressureOutOfBand } from './gas.js';
-import { dailyMax1h, dailyMax8h, dailyMean, hourlyMean, isValidMonth, isValidYear, meanOverStations, minutesCovered, movingMean8h } from './validity.js';
+import { dailyMax1h, dailyMax8h, dailyMean, hourlyMean, isValidMonth, isValidYear, meanOverStations, movingMean8h } from './validity.js';
 import { EFFLUENT_METRICS, effluentCompliance, gradeOfRoman, isGoodSeawater, RIVER_CLASS_INDICATORS, riverClass, SEA_CLASS_INDICATORS, seawaterClass } from './water.js';
 
 const hours = (v: number | null, n = 24): (number | null)[] => Array.from({ length: n }, () => v);
 
 describe('validity rules', () => {
-  it('an hourly value needs 45 minutes of data, judged by the device cadence', () => {
-    expect(minutesCovered(45, 60)).toBe(45);
-    expect(hourlyMean(45, 450, 60)).toBe(10);
-    expect(hourlyMean(44, 440, 60)).toBeNull();
-    expect(hourlyMean(9, 90, 300)).toBe(10); // 5-minute device: 9 readings cover 45 minutes
-    expect(hourlyMean(8, 80, 300)).toBeNull();
-    expect(hourlyMean(90, 900, 30)).toBe(10);
-    expect(hourlyMean(89, 890, 30)).toBeNull();
-    expect(minutesCovered(200, 60)).toBe(60);
-    expect(hourlyMean(0, 0, 60)).toBeNull();
+  it('an hourly value needs 45 minutes of data: the seconds its readings cover, whatever the cadence', () => {
+    expect(hourlyMean(45, 450, 45 * 60)).toBe(10); // 45 one-minute readings
+    expect(hourlyMean(44, 440, 44 * 60)).toBeNull();
+    expect(hourlyMean(9, 90, 9 * 300)).toBe(10); // 5-minute device: 9 readings cover 45 minutes
+    expect(hourlyMean(8, 80, 8 * 300)).toBeNull();
+    expect(hourlyMean(1, 30, 3600)).toBe(30); // one hourly mean is a whole hour
+    expect(hourlyMean(1, 30, 300)).toBeNull(); // one 5-minute reading is not
+    expect(hourlyMean(3, 30, 2700)).toBe(10); // three 15-minute means: exactly 45 minutes
+    expect(hourlyMean(3, 30, 2699)).toBeNull();
+    expect(hourlyMean(0, 0, 3600)).toBeNull();
   });
 
   it('a daily mean needs 20 valid hours', () => {

@@ -11,14 +11,9 @@ export const MIN_HOURS_PER_8H = 6;
 export const MIN_8H_MEANS_PER_DAY = 14;
 export const MIN_VALID_DAYS_PER_YEAR = 324;
 
-/** Minutes of an hour a device's readings cover: each reading stands for its nominal interval. */
-export function minutesCovered(readings: number, nominalIntervalS: number): number {
-  return Math.min(60, (readings * nominalIntervalS) / 60);
-}
-
-/** An hourly mean from a count and a sum, or null when the readings cover under 45 minutes. */
-export function hourlyMean(n: number, sum: number, nominalIntervalS: number): number | null {
-  if (n <= 0 || minutesCovered(n, nominalIntervalS) < MIN_MINUTES_PER_HOUR) return null;
+/** An hourly mean from a count, a sum and the seconds the readings cover; null under 45 minutes. */
+export function hourlyMean(n: number, sum: number, coveredS: number): number | null {
+  if (n <= 0 || coveredS < MIN_MINUTES_PER_HOUR * 60) return null;
   return sum / n;
 }
 

@@ -39,7 +39,7 @@ beforeAll(async () => {
   const port = firstOfKind(db, 'fishing_port').key;
   const plant = firstOfKind(db, 'wwtp').key;
   await writeBatch(db.pool, {
-    readings: [{ siteKey: plant, metricId: metricFor('wwtp', 'cod_mgl')!.id, timeMs: sept + 10 * HOUR, value: 30 }],
+    readings: [{ siteKey: plant, metricId: metricFor('wwtp', 'cod_mgl')!.id, timeMs: sept + 10 * HOUR, value: 30, assumedS: 3600 }],
     events: [
       { siteKey: port, timeMs: sept + HOUR, type: 'inspection', data: { result: 'fail', hazards: ['a', 'b'] } },
       { siteKey: port, timeMs: sept + 2 * HOUR, type: 'inspection', data: { result: 'pass' } },

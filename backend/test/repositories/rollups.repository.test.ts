@@ -21,13 +21,15 @@ beforeAll(async () => {
   db = await freshDatabase();
   rollups = new RollupsRepository(db.pool);
   plant = firstOfKind(db, 'wwtp').key;
-  // Two readings in the day's first hour (20, 40), one in its last (60), one the next day (100).
+  // Two half-hourly readings in the day's first hour (20, 40), an hourly mean in its last (60),
+  // one minute reading the next day (100), and a daily mean, which is no hour's data (500).
   const readings = [
-    [day, 20],
-    [day + 60_000, 40],
-    [day + 23 * HOUR, 60],
-    [day + 24 * HOUR, 100],
-  ].map(([timeMs, value]) => ({ siteKey: plant, metricId: cod, timeMs: timeMs!, value: value! }));
+    { timeMs: day, value: 20, assumedS: 1800 },
+    { timeMs: day + 60_000, value: 40, assumedS: 1800 },
+    { timeMs: day + 23 * HOUR, value: 60, periodS: 3600 },
+    { timeMs: day + 24 * HOUR, value: 100, assumedS: 60 },
+    { timeMs: day + 25 * HOUR, value: 500, periodS: 86_400 },
+  ].map((r) => ({ siteKey: plant, metricId: cod, ...r }));
   await writeBatch(db.pool, { readings, events: [], statuses: [], deadLetters: [] });
 });
 afterAll(() => db?.drop());
@@ -36,14 +38,20 @@ describe('RollupsRepository', () => {
   it('daily figures count days in the district zone', async () => {
     const rows = await rollups.daily([plant], [cod], day, day + 48 * HOUR, TZ);
     expect(rows.sort((a, b) => a.day.localeCompare(b.day))).toEqual([
-      { site_key: plant, metric_id: cod, day: '2026-09-10', mean: 40, max: 60, n: 3, hours: 2 },
-      { site_key: plant, metric_id: cod, day: '2026-09-11', mean: 100, max: 100, n: 1, hours: 1 },
+      { site_key: plant, metric_id: cod, day: '2026-09-10', mean: 40, max: 60, n: 3, hours: 2, valid_hours: 2 },
+      { site_key: plant, metric_id: cod, day: '2026-09-11', mean: 100, max: 100, n: 1, hours: 1, valid_hours: 0 },
     ]);
   });
 
-  it('hour series come as arrays in hour order', async () => {
-    const [row] = await rollups.hourSeries([plant], [cod], day, day + 24 * HOUR);
-    expect(row).toEqual({ site_key: plant, metric_id: cod, hours: [day, day + 23 * HOUR], ns: [2, 1], sums: [60, 60] });
+  it('hour series come as arrays in hour order, with the seconds each hour is covered', async () => {
+    const [row] = await rollups.hourSeries([plant], [cod], day, day + 48 * HOUR);
+    expect(row).toEqual({ site_key: plant, metric_id: cod, hours: [day, day + 23 * HOUR, day + 24 * HOUR], ns: [2, 1, 1], sums: [60, 60, 100], covered: [3600, 3600, 60] });
+  });
+
+  it('a daily mean is stored as a reading but is no hour of the rollup', async () => {
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM reading WHERE site_key = $1 AND value = 500', [plant]);
+    expect(rows[0].n).toBe(1);
+    expect((await rollups.hourlyMeansSince([plant], [cod], day + 25 * HOUR)).length).toBe(0);
   });
 
   it('means since a time, overall and per hour', async () => {

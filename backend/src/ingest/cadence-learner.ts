@@ -1,0 +1,75 @@
+/**
+ * Learns each site's reporting interval from the gaps between the times of its readings,
+ * as they arrive: the most frequent of the last GAP_WINDOW gaps (rounded to GAP_ROUND_S).
+ * A station that drops readings leaves longer gaps, but its usual gap stays the most
+ * frequent one, so its hours are judged on its true cadence; a device that changes cadence
+ * is followed once the new gap is the most frequent, within about nine readings.
+ *
+ * Readings older than the newest seen for the site (a late reading, a second backfill) say
+ * nothing about the gap and are skipped; readings of one time (one message's values) are
+ * one report.
+ */
+export const GAP_WINDOW = 16;
+export const GAP_ROUND_S = 5;
+/** Gaps longer than this are outages, not a cadence. */
+export const MAX_LEARNED_GAP_S = 86_400;
+
+interface SiteGaps {
+  lastMs: number;
+  gaps: number[];
+  learnedS: number | null;
+}
+
+export class CadenceLearner {
+  private readonly bySite = new Map<number, SiteGaps>();
+  private readonly changed = new Set<number>();
+
+  /** Starts from what an earlier run learned (the site's stored interval). */
+  seed(siteKey: number, learnedS: number | null): void {
+    if (learnedS && !this.bySite.has(siteKey)) this.bySite.set(siteKey, { lastMs: -Infinity, gaps: [], learnedS });
+  }
+
+  /** Takes one report time of a site; returns the interval learned so far (null: none yet). */
+  observe(siteKey: number, timeMs: number): number | null {
+    let s = this.bySite.get(siteKey);
+    if (!s) this.bySite.set(siteKey, (s = { lastMs: -Infinity, gaps: [], learnedS: null }));
+    if (timeMs <= s.lastMs) return s.learnedS;
+    const gapS = Math.round((timeMs - s.lastMs) / 1000 / GAP_ROUND_S) * GAP_ROUND_S;
+    s.lastMs = timeMs;
+    if (gapS < GAP_ROUND_S || gapS > MAX_LEARNED_GAP_S) return s.learnedS;
+    s.gaps.push(gapS);
+    if (s.gaps.length > GAP_WINDOW) s.gaps.shift();
+    const learned = mostFrequent(s.gaps);
+    if (learned !== s.learnedS) {
+      s.learnedS = learned;
+      this.changed.add(siteKey);
+    }
+    return learned;
+  }
+
+  learnedS(siteKey: number): number | null {
+    return this.bySite.get(siteKey)?.learnedS ?? null;
+  }
+
+  /** The sites whose learned interval changed since the last call, with the new value. */
+  takeChanges(): { siteKey: number; intervalS: number }[] {
+    const out = [...this.changed].map((siteKey) => ({ siteKey, intervalS: this.bySite.get(siteKey)!.learnedS! }));
+    this.changed.clear();
+    return out;
+  }
+}
+
+/** The most frequent value; on a tie the shortest gap (a drop can only lengthen gaps). */
+export function mostFrequent(values: readonly number[]): number | null {
+  const counts = new Map<number, number>();
+  let best: number | null = null;
+  let bestCount = 0;
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (const [v, c] of counts) {
+    if (c > bestCount || (c === bestCount && best !== null && v < best)) {
+      best = v;
+      bestCount = c;
+    }
+  }
+  return best;
+}
