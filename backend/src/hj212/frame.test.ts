@@ -63,6 +63,18 @@ describe('HJ 212 data → wwtp readings', () => {
     expect(typeof r !== 'string' && r.values).toEqual({ cod_mgl: 30 });
   });
 
+  it('declares an hour for hourly data and a day for daily data; real-time and minute data declare no period', () => {
+    const period = (cn: string): number | undefined => {
+      const r = convertPacket(packet(cn, 'DataTime=20261127100000;w01018-Avg=30;w01018-Rtd=30'), 480);
+      if (typeof r === 'string') throw new Error(r);
+      return r.periodS;
+    };
+    expect(period('2061')).toBe(3600);
+    expect(period('2031')).toBe(86_400);
+    expect(period('2051')).toBeUndefined();
+    expect(period('2011')).toBeUndefined();
+  });
+
   it('refuses what it cannot use', () => {
     expect(convertPacket(packet('9014', 'DataTime=20261127101500'), 480)).toMatch(/no monitoring data/);
     expect(convertPacket(packet('2011', 'w01018-Rtd=1'), 480)).toMatch(/DataTime/);

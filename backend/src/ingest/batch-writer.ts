@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { AbnormalFlag } from '@tidewatch/contracts';
+import type { CadenceRise } from './cadence-learner.js';
 import type { EventRow, FlaggedRow, ReadingRow, StatusChange } from './message-parser.js';
 
 export interface DeadLetterRow {
@@ -14,6 +15,8 @@ export interface DeadLetterRow {
 /** Everything one batch stores, in one statement. */
 export interface BatchRows {
   readings: ReadingRow[];
+  /** Sites whose learned interval grew: their hours are judged again after the batch (absent: none). */
+  rejudge?: CadenceRise[];
   /** Values flagged other than N (absent: none): to `reading_flagged`, never to the rollups. */
   flagged?: FlaggedRow[];
   events: EventRow[];
@@ -252,6 +255,7 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
       readings.map((r) => (r.periodS === undefined ? (r.assumedS ?? 0) : 0)),
     ],
   });
+  if (rows.rejudge?.length) await rejudgeHours(client, rows.rejudge);
   const row = res.rows[0]!;
   return {
     inserted: row.inserted,
@@ -273,4 +277,19 @@ export function isTransientDbError(err: unknown): boolean {
   if (typeof code !== 'string') return true; // network errors (ECONNREFUSED, …) and timeouts
   if (/^E[A-Z]+$/.test(code)) return true;
   return code.startsWith('08') || code.startsWith('53') || code.startsWith('57') || code === '40001' || code === '40P01' || code === '55P03' || code === '58000' || code === '58030';
+}
+
+/**
+ * A site's interval grew: from the hour its new cadence began, each reading that declared no
+ * period stands for the new interval (never less than it stood for before). Rare (a device
+ * changed its cadence), so a second statement rather than a part of every batch's.
+ */
+async function rejudgeHours(client: pg.Pool | pg.PoolClient, rises: readonly CadenceRise[]): Promise<void> {
+  await client.query({
+    name: 'tidewatch-rejudge-hours',
+    text: `UPDATE reading_hourly h SET assumed_s = greatest(h.assumed_s, (h.n - h.n_declared)::float8 * v.interval_s)
+           FROM unnest($1::int[], $2::bigint[], $3::float8[]) AS v(site_key, from_ms, interval_s)
+           WHERE h.site_key = v.site_key AND h.hour >= date_trunc('hour', timestamptz 'epoch' + v.from_ms * interval '1 millisecond', 'UTC')`,
+    values: [rises.map((r) => r.siteKey), rises.map((r) => r.fromMs), rises.map((r) => r.intervalS)],
+  });
 }

@@ -8,6 +8,10 @@
  * Readings older than the newest seen for the site (a late reading, a second backfill) say
  * nothing about the gap and are skipped; readings of one time (one message's values) are
  * one report.
+ *
+ * When the interval grows (a 1-minute device now reports every 5 minutes), the readings at
+ * the new cadence that came before the change was recognised stood for the old, shorter
+ * interval; `takeRises` tells from which time on the site's hours are to be judged again.
  */
 export const GAP_WINDOW = 16;
 export const GAP_ROUND_S = 5;
@@ -16,31 +20,47 @@ export const MAX_LEARNED_GAP_S = 86_400;
 
 interface SiteGaps {
   lastMs: number;
+  /** The last gaps (seconds) and the time of the reading that started each. */
   gaps: number[];
+  startsMs: number[];
   learnedS: number | null;
+}
+
+/** The interval of a site grew: its hours from `fromMs` on are judged again with `intervalS`. */
+export interface CadenceRise {
+  siteKey: number;
+  intervalS: number;
+  fromMs: number;
 }
 
 export class CadenceLearner {
   private readonly bySite = new Map<number, SiteGaps>();
   private readonly changed = new Set<number>();
+  private rises: CadenceRise[] = [];
 
   /** Starts from what an earlier run learned (the site's stored interval). */
   seed(siteKey: number, learnedS: number | null): void {
-    if (learnedS && !this.bySite.has(siteKey)) this.bySite.set(siteKey, { lastMs: -Infinity, gaps: [], learnedS });
+    if (learnedS && !this.bySite.has(siteKey)) this.bySite.set(siteKey, { lastMs: -Infinity, gaps: [], startsMs: [], learnedS });
   }
 
   /** Takes one report time of a site; returns the interval learned so far (null: none yet). */
   observe(siteKey: number, timeMs: number): number | null {
     let s = this.bySite.get(siteKey);
-    if (!s) this.bySite.set(siteKey, (s = { lastMs: -Infinity, gaps: [], learnedS: null }));
+    if (!s) this.bySite.set(siteKey, (s = { lastMs: -Infinity, gaps: [], startsMs: [], learnedS: null }));
     if (timeMs <= s.lastMs) return s.learnedS;
     const gapS = Math.round((timeMs - s.lastMs) / 1000 / GAP_ROUND_S) * GAP_ROUND_S;
+    const startMs = s.lastMs;
     s.lastMs = timeMs;
     if (gapS < GAP_ROUND_S || gapS > MAX_LEARNED_GAP_S) return s.learnedS;
     s.gaps.push(gapS);
-    if (s.gaps.length > GAP_WINDOW) s.gaps.shift();
-    const learned = mostFrequent(s.gaps);
+    s.startsMs.push(startMs);
+    if (s.gaps.length > GAP_WINDOW) {
+      s.gaps.shift();
+      s.startsMs.shift();
+    }
+    const learned = mostFrequent(s.gaps)!;
     if (learned !== s.learnedS) {
+      if (s.learnedS !== null && learned > s.learnedS) this.rises.push({ siteKey, intervalS: learned, fromMs: s.startsMs[s.gaps.indexOf(learned)]! });
       s.learnedS = learned;
       this.changed.add(siteKey);
     }
@@ -49,6 +69,13 @@ export class CadenceLearner {
 
   learnedS(siteKey: number): number | null {
     return this.bySite.get(siteKey)?.learnedS ?? null;
+  }
+
+  /** Rises of the interval since the last call (see the class comment). */
+  takeRises(): CadenceRise[] {
+    const out = this.rises;
+    this.rises = [];
+    return out;
   }
 
   /** The sites whose learned interval changed since the last call, with the new value. */

@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
 import type { BatchResult, BatchRows, DeadLetterRow } from './batch-writer.js';
-import { CadenceLearner } from './cadence-learner.js';
+import { CadenceLearner, type CadenceRise } from './cadence-learner.js';
 import { IngestBatcher, type BatchItem } from './ingest-batcher.js';
 import type { IngestEvents } from './ingest-events.js';
 import { parseDeviceMessage, type ParsedMessage, type Rejection } from './message-parser.js';
@@ -93,7 +93,7 @@ export class IngestService {
     });
     const deadLetter = (r: Rejection): DeadLetterRow => deadLetterRow(receivedAtMs, topic, r.reason, r.detail, payload, this.config.DEAD_LETTER_PAYLOAD_MAX);
     for (const r of parsed.rejections) this.metrics.rejected.inc({ reason: r.reason });
-    this.assignCoverage(parsed);
+    const rejudge = this.assignCoverage(parsed);
     const item: BatchItem = {
       rows: {
         readings: parsed.readings,
@@ -101,6 +101,7 @@ export class IngestService {
         events: parsed.events,
         statuses: parsed.status ? [parsed.status] : [],
         deadLetters: parsed.rejections.map(deadLetter),
+        rejudge,
       },
       asDeadLetter: (error) => {
         this.metrics.rejected.inc({ reason: 'invalid_payload' });
@@ -127,16 +128,19 @@ export class IngestService {
    * they are reports all the same), and gives each value that declared no period the
    * site's reporting interval as its coverage: set by an admin, else learned, else nominal.
    */
-  private assignCoverage(parsed: ParsedMessage): void {
+  private assignCoverage(parsed: ParsedMessage): CadenceRise[] {
     const all = [...parsed.readings, ...parsed.flagged];
     const site = parsed.site && all.length > 0 ? this.registry.byKey(parsed.site.key) : undefined;
-    if (!site) return;
+    if (!site) return [];
     this.cadence.seed(site.key, site.learned_interval_s);
     const learnedAt = new Map<number, number | null>();
     for (const t of [...new Set(all.map((r) => r.timeMs))].sort((a, b) => a - b)) learnedAt.set(t, this.cadence.observe(site.key, t));
     for (const r of parsed.readings) {
       if (r.periodS === undefined) r.assumedS = reportingInterval(site.kind, site.reporting_interval_s, learnedAt.get(r.timeMs)).seconds;
     }
+    const rises = this.cadence.takeRises();
+    // With an interval set by an admin, what the hub learns judges nothing.
+    return site.reporting_interval_s === null ? rises : [];
   }
 
   /**

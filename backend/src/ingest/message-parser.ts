@@ -9,7 +9,8 @@ import {
   metricFor,
   parseTopic,
   readFlags,
-  telemetryPayloadSchema,
+  telemetryBatchSchema,
+  telemetryReadingSchema,
   timestampToMs,
   type AbnormalFlag,
   type EventType,
@@ -129,9 +130,11 @@ function parseTelemetry(site: SiteRef, json: unknown, ctx: ParseContext): Parsed
     const n = (json as { readings: unknown[] }).readings.length;
     if (n > MAX_BATCH_READINGS) return rejectOnly(site, 'too_many_readings', `${n} entries; at most ${MAX_BATCH_READINGS}`);
   }
-  const parsed = telemetryPayloadSchema.safeParse(json);
+  // The shape picks the schema, so that an error names the field (a union would only say "invalid input").
+  const isBatch = json !== null && typeof json === 'object' && 'readings' in json;
+  const parsed = (isBatch ? telemetryBatchSchema : telemetryReadingSchema).safeParse(json);
   if (!parsed.success) return rejectOnly(site, 'invalid_payload', summarizeZod(parsed.error.issues));
-  const entries: TelemetryReading[] = 'readings' in parsed.data ? parsed.data.readings : [parsed.data];
+  const entries: TelemetryReading[] = 'readings' in parsed.data ? (parsed.data.readings as TelemetryReading[]) : [parsed.data as TelemetryReading];
 
   const log = new RejectionLog();
   const readings: ReadingRow[] = [];
