@@ -5,9 +5,10 @@ import { addUser, api, login, waitFor, withDb } from './harness/hub-process.js';
 import { useHub } from './use-hub.js';
 
 /**
- * Data review (数据审核) end to end: October 2026 at two air stations published through the
- * broker, two days of one station marked invalid by an operator, the figures and the monthly
- * report recomputed without them, and the withdrawal restoring them.
+ * Data review (数据审核) end to end: the whole of October 2026 at two air stations published
+ * through the broker at a 5-minute cadence (as automatic stations report), two days of one
+ * station marked invalid by an operator, the figures and the monthly report recomputed
+ * without them, and the withdrawal restoring them.
  */
 const ctx = useHub();
 let admin: string;
@@ -23,10 +24,11 @@ const at = (date: string, hh = '00:00'): number => Date.parse(`${date}T${hh}:00+
 // above PM10 60 → 57.1. The district mean of the two, PM2.5 60, is IAQI 100 → AQI 100 (good).
 const AIR_A: Values = { pm25: 80, pm10: 100, so2: 10, no2: 30, co: 0.8, o3: 100 };
 const AIR_B: Values = { pm25: 40, pm10: 60, so2: 10, no2: 30, co: 0.8, o3: 100 };
-const DAYS = ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04'];
+const DAYS = Array.from({ length: 31 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`);
+const PER_DAY = 288; // one 5-minute mean every 5 minutes
 
 async function publishDay(c: mqtt.MqttClient, site: string, date: string, values: Values): Promise<number> {
-  const readings = Array.from({ length: 1440 }, (_, i) => ({ ts: at(date) + i * MIN, values }));
+  const readings = Array.from({ length: PER_DAY }, (_, i) => ({ ts: at(date) + i * 5 * MIN, values }));
   for (let i = 0; i < readings.length; i += 480) {
     await c.publishAsync(siteTopic(site, 'telemetry'), JSON.stringify({ readings: readings.slice(i, i + 480) }), { qos: 1 });
   }
@@ -55,8 +57,8 @@ const firstFour = (r: Report): (number | null)[] => r.air.district.daily.slice(0
 /** The figures with both stations counted every day, as the published data give them. */
 function expectUnmarked(r: Report): void {
   expect(firstFour(r)).toEqual([100, 100, 100, 100]);
-  expect(r.air.district).toMatchObject({ valid_days: 4, good_days: 4, mean: { pm25: 60 } });
-  expect(hekou(r)).toMatchObject({ valid_days: 4, good_days: 0 });
+  expect(r.air.district).toMatchObject({ valid_days: 31, good_days: 31, mean: { pm25: 60 } });
+  expect(hekou(r)).toMatchObject({ valid_days: 31, good_days: 0 });
 }
 
 const mark = (token: string, body: unknown, site = 'air-hekou') => api<ReviewMark & { message?: unknown }>(ctx.t, token, `/api/sites/${site}/reviews`, { method: 'POST', body: JSON.stringify(body) });
@@ -106,9 +108,10 @@ describe('data review', () => {
     await regenerate();
     const marked = await report();
     expect(firstFour(marked)).toEqual([100, 60, 60, 100]);
-    // Still four valid, good district days; station A keeps Oct 1 and 4; the monthly PM2.5 mean (60 + 40 + 40 + 60) / 4 = 50.
-    expect(marked.air.district).toMatchObject({ valid_days: 4, good_days: 4, mean: { pm25: 50 } });
-    expect(hekou(marked)).toMatchObject({ valid_days: 2, good_days: 0 });
+    // Still 31 valid, good district days; station A keeps 29 days; the monthly PM2.5 mean
+    // (29 × 60 + 2 × 40) / 31 = 58.71 → 58.7.
+    expect(marked.air.district).toMatchObject({ valid_days: 31, good_days: 31, mean: { pm25: 58.7 } });
+    expect(hekou(marked)).toMatchObject({ valid_days: 29, good_days: 0 });
     expect(marked.archive.stale).toBe(false);
     expect(marked.review).toMatchObject({ active: 1, withdrawn: 0, marks: [{ id: markId, site: 'air-hekou', reason: 'calibration', created_by: 'review-operator' }] });
     const html = await (await fetch(`${ctx.t.httpUrl}/api/reports/monthly/2026-10?format=html&lang=zh`, { headers: { authorization: `Bearer ${viewer}` } })).text();
@@ -118,7 +121,7 @@ describe('data review', () => {
 
     // The raw readings were never deleted.
     const kept = await withDb(ctx.t, async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM reading r JOIN site s ON s.key = r.site_key WHERE s.id = 'air-hekou'`)).rows[0]!.n);
-    expect(kept).toBe(4 * 1440 * 6);
+    expect(kept).toBe(31 * PER_DAY * 6);
 
     const withdrawn = await withdraw(operator, markId, { reason: '校准记录有误 calibration log was wrong' });
     expect(withdrawn.status).toBe(200);
