@@ -1,6 +1,6 @@
 import { metricById } from '@tidewatch/contracts';
 import { SiteAlertLevels } from './site-alert-levels.js';
-import type { BatchResult } from '../ingest/batch-writer.js';
+import type { BatchResult } from '../ingest/batch.repository.js';
 import type { IngestEvents } from '../ingest/ingest-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';

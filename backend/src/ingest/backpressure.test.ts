@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALERT_QUEUE_MAX, type AlertEngine } from '../alerts/alert-engine.js';
 import { emptyBatch, slowEngine } from '../../test/harness/slow-alert-engine.js';
-import type { BatchRows } from './batch-writer.js';
+import type { BatchRows } from './batch.repository.js';
 import { IngestBatcher, type BatchItem } from './ingest-batcher.js';
 import { IngestEvents } from './ingest-events.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchResult, BatchRows } from './batch-writer.js';
+import type { BatchResult, BatchRows } from './batch.repository.js';
 import { IngestBatcher, type BatchItem } from './ingest-batcher.js';
 
 const item = (): BatchItem => ({

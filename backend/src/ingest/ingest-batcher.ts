@@ -1,5 +1,5 @@
-import type { BatchResult, BatchRows, DeadLetterRow } from './batch-writer.js';
-import { isTransientDbError } from './batch-writer.js';
+import type { BatchResult, BatchRows, DeadLetterRow } from './batch.repository.js';
+import { isTransientDbError } from './batch.repository.js';
 
 /** One received message, already parsed into the rows it stores. */
 export interface BatchItem {

@@ -1,4 +1,4 @@
-import type { BatchResult } from './batch-writer.js';
+import type { BatchResult } from './batch.repository.js';
 
 /** A listener of committed batches; a promise it returns holds back further batches until it settles. */
 export type CommittedListener = (result: BatchResult) => void | Promise<void>;

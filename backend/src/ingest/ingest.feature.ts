@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import { HubMetrics } from '../metrics/metrics.service.js';
 import { Periodic } from '../common/periodic.js';
 import type { SiteCatalogue } from '../sites/sites.feature.js';
-import { writeBatch } from './batch-writer.js';
+import { writeBatch } from './batch.repository.js';
 import { DeadLettersController } from './dead-letters.controller.js';
 import { DeadLettersRepository } from './dead-letters.repository.js';
 import { IngestEvents } from './ingest-events.js';

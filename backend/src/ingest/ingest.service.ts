@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
-import type { BatchResult, BatchRows, DeadLetterRow } from './batch-writer.js';
+import type { BatchResult, BatchRows, DeadLetterRow } from './batch.repository.js';
 import { CadenceLearner, type CadenceRise } from './cadence-learner.js';
 import { IngestBatcher, type BatchItem } from './ingest-batcher.js';
 import type { IngestEvents } from './ingest-events.js';

@@ -1,5 +1,5 @@
 import { countableValues, metricById, type AbnormalFlag, type LatestValue, type SiteIndicator, type SiteSnapshot } from '@tidewatch/contracts';
-import type { BatchResult } from '../ingest/batch-writer.js';
+import type { BatchResult } from '../ingest/batch.repository.js';
 import { siteInterval } from '../sites/site-meta.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import type { SitesRepository } from '../sites/sites.repository.js';

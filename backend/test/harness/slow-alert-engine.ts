@@ -1,4 +1,4 @@
-import type { BatchResult } from '../../src/ingest/batch-writer.js';
+import type { BatchResult } from '../../src/ingest/batch.repository.js';
 import type { IngestEvents } from '../../src/ingest/ingest-events.js';
 import type { Logger } from '../../src/logging/logger.js';
 import type { HubMetrics } from '../../src/metrics/metrics.service.js';

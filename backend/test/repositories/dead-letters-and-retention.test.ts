@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetentionRepository } from '../../src/database/retention.repository.js';
-import { writeBatch, type DeadLetterRow } from '../../src/ingest/batch-writer.js';
+import { writeBatch, type DeadLetterRow } from '../../src/ingest/batch.repository.js';
 import { DeadLettersRepository } from '../../src/ingest/dead-letters.repository.js';
 import { firstOfKind, freshDatabase, type FreshDatabase } from './fresh-database.js';
 

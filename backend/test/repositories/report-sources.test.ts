@@ -4,7 +4,7 @@ import { AqiService } from '../../src/air/aqi.service.js';
 import { AlertFiguresRepository } from '../../src/alerts/alert-figures.repository.js';
 import { dayStartMs } from '../../src/common/district-time.js';
 import { GoalsService } from '../../src/goals/goals.service.js';
-import { writeBatch } from '../../src/ingest/batch-writer.js';
+import { writeBatch } from '../../src/ingest/batch.repository.js';
 import { ReviewsRepository } from '../../src/review/reviews.repository.js';
 import { ReportSources } from '../../src/reports/report-sources.js';
 import { DailyMeans } from '../../src/sites/daily-means.js';

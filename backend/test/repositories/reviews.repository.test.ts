@@ -1,7 +1,7 @@
 import { metricFor } from '@tidewatch/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayStartMs } from '../../src/common/district-time.js';
-import { writeBatch } from '../../src/ingest/batch-writer.js';
+import { writeBatch } from '../../src/ingest/batch.repository.js';
 import { ReportsRepository } from '../../src/reports/reports.repository.js';
 import { ReviewsRepository } from '../../src/review/reviews.repository.js';
 import { RollupsRepository } from '../../src/sites/rollups.repository.js';

@@ -1,7 +1,7 @@
 import { metricFor } from '@tidewatch/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayStartMs } from '../../src/common/district-time.js';
-import { writeBatch } from '../../src/ingest/batch-writer.js';
+import { writeBatch } from '../../src/ingest/batch.repository.js';
 import { DailyMeans } from '../../src/sites/daily-means.js';
 import { RollupsRepository } from '../../src/sites/rollups.repository.js';
 import { SiteRegistry } from '../../src/sites/site-registry.js';

@@ -1,6 +1,6 @@
 import { metricFor } from '@tidewatch/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBatch, type BatchRows } from '../../src/ingest/batch-writer.js';
+import { writeBatch, type BatchRows } from '../../src/ingest/batch.repository.js';
 import { firstOfKind, freshDatabase, type FreshDatabase } from './fresh-database.js';
 
 let db: FreshDatabase;
