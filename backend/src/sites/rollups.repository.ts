@@ -114,12 +114,12 @@ export class RollupsRepository {
     return rows;
   }
 
-  /** Each hour's mean per site and metric since `sinceMs`. */
+  /** Each valid hour's mean (covered 45 minutes or more) per site and metric since `sinceMs`. */
   async hourlyMeansSince(siteKeys: number[], metricIds: number[], sinceMs: number): Promise<HourlyMeanRow[]> {
     const { rows } = await this.pool.query<HourlyMeanRow>(
       `SELECT site_key, hour, metric_id, sum / n AS mean FROM reading_hourly
        WHERE site_key = ANY($1::int[]) AND metric_id = ANY($2::smallint[]) AND hour >= $3
-         AND ${NOT_REVIEWED}`,
+         AND ${COVERED} >= ${MIN_COVERED_S} AND ${NOT_REVIEWED}`,
       [siteKeys, metricIds, new Date(sinceMs)],
     );
     return rows;

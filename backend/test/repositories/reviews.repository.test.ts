@@ -28,8 +28,8 @@ beforeAll(async () => {
   other = plants.find((s) => s.key !== plant)?.key ?? firstOfKind(db, 'river').key;
   const readings = [plant, other].flatMap((siteKey) =>
     Array.from({ length: 4 }, (_, h) => [
-      { siteKey, metricId: cod, timeMs: day + h * HOUR, value: 10 * (h + 1) },
-      { siteKey, metricId: ph, timeMs: day + h * HOUR, value: 7 },
+      { siteKey, metricId: cod, timeMs: day + h * HOUR, value: 10 * (h + 1), periodS: 3600 },
+      { siteKey, metricId: ph, timeMs: day + h * HOUR, value: 7, periodS: 3600 },
     ]).flat(),
   );
   await writeBatch(db.pool, { readings, events: [], statuses: [], deadLetters: [] });
