@@ -7,7 +7,7 @@ import { buildMonthlyReport, type MonthlyReport } from './monthly-report.js';
 import { daysOfMonth } from './report-sources.js';
 import { renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
-import { renderPdf, reportFontProblem, resolveReportFont } from './render-pdf.js';
+import { columnWidths, renderPdf, reportFontProblem, resolveReportFont } from './render-pdf.js';
 import { renderXlsx } from './render-xlsx.js';
 import { formatCell, reportDocument } from './report-tables.js';
 
@@ -138,6 +138,16 @@ describe('report formats', () => {
     expect(text).toContain('/MediaBox [0 0 595.28 841.89]');
     expect((text.match(/\/Type \/Page\b/g) ?? []).length).toBeGreaterThanOrEqual(2);
     expect(pdf.length).toBeLessThan(1_000_000); // the font is subset, not embedded whole
+  });
+
+  it('pdf column widths: in proportion to what each wants, none under its widest word, filling the page width', () => {
+    expect(columnWidths([10, 10], [5, 5], 100)).toEqual([50, 50]);
+    // The second wants a fifth but needs 40: it gets 40, the others share 60 in proportion.
+    expect(columnWidths([40, 10, 10], [5, 40, 5], 100)).toEqual([48, 40, 12]);
+    // Pinning one can push another under its least width: both pinned, the rest takes what is left.
+    expect(columnWidths([80, 10, 10], [10, 30, 30], 100)).toEqual([40, 30, 30]);
+    // Least widths that do not fit are scaled down.
+    expect(columnWidths([1, 1], [100, 300], 200)).toEqual([50, 150]);
   });
 
   it('resolveReportFont: a missing REPORT_FONT file is no font; a file that is not a font, a wrong face or a font without Chinese is refused with the reason', () => {
