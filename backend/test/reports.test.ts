@@ -58,6 +58,7 @@ interface Report {
   water: { wwtp: { site: string; judged_days: number; compliant_days: number; compliance_ratio: number; exceedance_days: number; exceedances: { date: string; params: string[] }[] }[]; sea: { good_ratio: number; point_days: number } };
   safety: { fishing_ports: { inspections: number; failed_inspections: number; hazards: number; rectified: number; departures: number } };
   alerts: { total: number };
+  completeness: { min_valid_days: number; stations: { site: string; kind: string; interval_s: number; expected: number; received: number; valid: number; valid_days: number; valid_month: boolean }[] };
 }
 
 beforeAll(async () => {
@@ -105,6 +106,10 @@ describe('the monthly report', () => {
     expect(r.water.wwtp[0]).toMatchObject({ site: 'wwtp-hekou', judged_days: 2, compliant_days: 1, compliance_ratio: 0.5, exceedance_days: 1, exceedances: [{ date: '2026-09-11', params: ['cod_mgl'] }] });
     expect(r.water.sea).toMatchObject({ point_days: 1, good_ratio: 1 });
     expect(r.safety.fishing_ports).toMatchObject({ inspections: 3, failed_inspections: 1, hazards: 2, rectified: 1, departures: 2 });
+    // Data completeness: its 10 metrics every minute of 30 days expected, 2 whole days of 6 pollutants received.
+    expect(r.completeness.min_valid_days).toBe(27);
+    expect(r.completeness.stations.find((s) => s.site === 'air-hekou')).toMatchObject({ kind: 'air', interval_s: 60, expected: 30 * 1440 * 10, received: 2 * 1440 * 6, valid: 2 * 1440 * 6, valid_days: 2, valid_month: false });
+    expect(r.completeness.stations.map((s) => s.kind)).toEqual(expect.arrayContaining(['air', 'wwtp', 'river', 'seawater']));
     expect(await archivedMonths()).toContain('2026-09');
   });
 
@@ -155,6 +160,8 @@ describe('the monthly report', () => {
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="tidewatch-report-2026-09-en.csv"');
     const csvText = await csv.text();
     expect(csvText).toContain('Hekou wastewater treatment plant,3,2,66.7,1,');
+    expect(csvText).toContain('# Data completeness');
+    expect(csvText).toMatch(/These stations have fewer valid days than the month's validity rule \(27\): .*\(2 days\)/);
 
     const xlsx = await fetchReport('2026-09', '?format=xlsx');
     expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

@@ -1,8 +1,11 @@
+import type { DayCompleteness, MetricCompleteness } from '@tidewatch/contracts';
 import { describe, expect, it } from 'vitest';
 import type { DailyAqiDay } from '../air/aqi.service.js';
 import type { DayFigure } from '../sites/daily-means.js';
 import { dailyAqiOn, type DailyStats } from '../standards/aqi-index.js';
+import { completenessNotes } from './completeness-table.js';
 import { buildMonthlyReport, median, monthMax, monthMean, type AlertFact, type MonthlyInput, type SiteDays } from './monthly-report.js';
+import { RIVER_CLASS_INDICATORS } from '../standards/water.js';
 import { daysOfMonth } from './report-sources.js';
 import { previousMonth } from './report.service.js';
 
@@ -260,5 +263,101 @@ describe('alerts', () => {
     });
     expect(r.as_of).toBe(new Date(t0 + 86_400_000).toISOString());
     expect(r).toMatchObject({ month: '2026-10', complete: true, time_zone: 'Asia/Shanghai' });
+  });
+});
+
+/** A district day of a station: each metric's [expected, received, valid, valid hours]; the share over 24 hours per metric. */
+function cday(date: string, metrics: Record<string, [number, number, number, number]>): DayCompleteness {
+  const m: Record<string, MetricCompleteness> = {};
+  const total = { expected: 0, received: 0, valid: 0, valid_hours: 0 };
+  for (const [k, [expected, received, valid, valid_hours]] of Object.entries(metrics)) {
+    m[k] = { expected, received, valid, valid_hours };
+    total.expected += expected;
+    total.received += received;
+    total.valid += valid;
+    total.valid_hours += valid_hours;
+  }
+  const hours = 24 * Object.keys(metrics).length;
+  return { date, ...total, valid_share: hours ? total.valid_hours / hours : 0, metrics: m };
+}
+
+const RIVER_ALL = (hours: number, valid = hours * 12): Record<string, [number, number, number, number]> =>
+  Object.fromEntries(RIVER_CLASS_INDICATORS.map((k) => [k, [288, valid, valid, hours]]));
+
+describe('data completeness', () => {
+  it('a 5-minute air station: 8,640 expected, 8,000 received, 7,800 valid in a 30-day month → 90.3 %, valid days from its daily AQI', () => {
+    const month = daysOfMonth('2026-09');
+    // 26 whole days (288 of 288 in 24 valid hours) and 4 days with 128 received, 78 valid in 6 valid hours.
+    const cdays = month.map((date, i) => (i < 26 ? cday(date, { pm25: [288, 288, 288, 24] }) : cday(date, { pm25: [288, 128, 78, 6] })));
+    // Its daily AQI: 27 days (one more than its complete days: a day's AQI is judged per pollutant).
+    const aqi = month.map((date, i) => aqiDay(date, i < 27 ? CLEAN : {}));
+    const r = buildMonthlyReport(
+      input({
+        month: '2026-09',
+        air: { version: '2026', district: aqi, stations: [{ site: name('air-a'), days: aqi }] },
+        completeness: [{ site: name('air-a'), kind: 'air', interval: { seconds: 300, source: 'learned' }, days: cdays }],
+      }),
+    );
+    expect(r.completeness).toEqual({
+      min_valid_days: 27,
+      stations: [
+        {
+          ...name('air-a'),
+          kind: 'air',
+          interval_s: 300,
+          interval_source: 'learned',
+          expected: 8640, // 30 × 288
+          received: 8000, // 26 × 288 + 4 × 128
+          valid: 7800, // 26 × 288 + 4 × 78
+          capture_rate: 0.9028, // 7800 / 8640 = 90.3 %
+          valid_hours_share: 0.9, // (26 × 24 + 4 × 6) / (30 × 24)
+          valid_days: 27,
+          valid_month: true,
+        },
+      ],
+    });
+    expect(completenessNotes(r, 'zh', (s) => s.name_zh)).toHaveLength(1); // what it counts; nobody short
+  });
+
+  it('a river section with 20 valid days of 30 is kept in the section and named in the notes, in zh and en', () => {
+    const month = daysOfMonth('2026-09');
+    const river = month.map((date, i) => {
+      if (i < 20) return cday(date, RIVER_ALL(24));
+      if (i === 20) return cday(date, { ...RIVER_ALL(24), tp_mgl: [288, 228, 228, 19] }); // TP on 19 valid hours: not a valid day
+      return cday(date, RIVER_ALL(0, 0));
+    });
+    const r = buildMonthlyReport(
+      input({
+        month: '2026-09',
+        complete: false,
+        completeness: [
+          { site: name('r1'), kind: 'river', interval: { seconds: 300, source: 'nominal' }, days: river },
+          { site: name('r2'), kind: 'river', interval: { seconds: 300, source: 'set' }, days: [] },
+        ],
+      }),
+    );
+    const [r1, r2] = r.completeness!.stations;
+    // Its 6 class indicators: expected counts every day of the month, the silent ones too.
+    expect(r1).toMatchObject({ site: 'r1', expected: 30 * 6 * 288, received: 20 * 6 * 288 + 5 * 288 + 228, valid_days: 20, valid_month: false, interval_source: 'nominal' });
+    expect(r1!.capture_rate).toBe(0.6988); // (20 × 6 × 288 + 5 × 288 + 228) / (30 × 6 × 288) = 36 228 / 51 840
+    expect(r2).toMatchObject({ site: 'r2', expected: 0, received: 0, capture_rate: null, valid_hours_share: null, valid_days: 0, valid_month: false });
+    expect(completenessNotes(r, 'zh', (s) => s.name_zh)[1]).toBe('截至目前，以下站点有效天数不足本月有效性要求（27天）：r1站（20天）、r2站（0天）。');
+    expect(completenessNotes(r, 'en', (s) => s.name_en)[1]).toBe("So far, these stations have fewer valid days than the month's validity rule (27): r1 site (20 days), r2 site (0 days).");
+  });
+
+  it('February asks 25 valid days; a wastewater plant’s day is valid when each effluent metric has 20 valid hours', () => {
+    const feb = daysOfMonth('2027-02');
+    const effluent = (hours: number): Record<string, [number, number, number, number]> =>
+      Object.fromEntries(['cod_mgl', 'nh3n_mgl', 'tn_mgl', 'tp_mgl', 'ss_mgl', 'ph', 'water_temp_c', 'flow_m3h'].map((k) => [k, [1440, hours * 60, hours * 60, hours]]));
+    const days25 = feb.map((date, i) => cday(date, i < 25 ? effluent(20) : { ...effluent(24), ph: [1440, 0, 0, 0] }));
+    const r = buildMonthlyReport(input({ month: '2027-02', completeness: [{ site: name('w1'), kind: 'wwtp', interval: { seconds: 60, source: 'set' }, days: days25 }] }));
+    expect(r.completeness).toMatchObject({ min_valid_days: 25, stations: [{ site: 'w1', valid_days: 25, valid_month: true }] });
+    expect(completenessNotes(r, 'en', (s) => s.name_en)).toHaveLength(1);
+  });
+
+  it('a report gathered without completeness has an empty section and no completeness notes', () => {
+    const r = buildMonthlyReport(input());
+    expect(r.completeness).toEqual({ min_valid_days: 27, stations: [] });
+    expect(completenessNotes(r, 'zh', (s) => s.name_zh)).toEqual([]);
   });
 });

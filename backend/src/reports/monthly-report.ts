@@ -2,12 +2,12 @@
  * The monthly environmental summary report (docs/contract.md §8): pure figures from what the services
  * gathered for one district month. Every format (json, html, pdf, xlsx, csv) renders this.
  */
-import { ALERT_SEVERITIES, type AlertSeverity } from '@tidewatch/contracts';
+import { ALERT_SEVERITIES, type AlertSeverity, type DayCompleteness, type IntervalSource, type ReportingInterval } from '@tidewatch/contracts';
 import type { DailyAqiDay } from '../air/aqi.service.js';
 import type { DayFigure } from '../sites/daily-means.js';
 import type { EventCount } from '../sites/event-count.js';
 import { compositeIndex, goodDaysRatio } from '../standards/composite.js';
-import { MIN_HOURS_PER_DAY, isValidMonth } from '../standards/validity.js';
+import { MIN_HOURS_PER_DAY, isValidMonth, minValidDaysInMonth } from '../standards/validity.js';
 import { EFFLUENT_METRICS, effluentCompliance, gradeOfRoman, isGoodSeawater, RIVER_CLASS_INDICATORS, riverClass, SEA_CLASS_INDICATORS, seawaterClass, type WaterClass } from '../standards/water.js';
 import type { AqiVersion } from '../standards/aqi.js';
 import type { NamedReviewMark } from '../review/reviews.repository.js';
@@ -33,6 +33,37 @@ export interface AlertFact {
 
 export type { EventCount };
 
+/** The kinds of station whose data completeness the report shows. */
+export type CompletenessKind = 'air' | 'wwtp' | 'river' | 'seawater';
+export const COMPLETENESS_KINDS: readonly CompletenessKind[] = ['air', 'wwtp', 'river', 'seawater'];
+
+/** One station's reporting interval and its days' completeness (CompletenessService). */
+export interface StationCompletenessInput {
+  site: SiteName;
+  kind: CompletenessKind;
+  interval: ReportingInterval;
+  days: DayCompleteness[];
+}
+
+/** One station's data over the month (for the part of it gone by). */
+export interface StationCompleteness extends SiteName {
+  kind: CompletenessKind;
+  interval_s: number;
+  interval_source: IntervalSource;
+  /** Readings (one metric's value each), summed over the station's metrics. */
+  expected: number;
+  received: number;
+  valid: number;
+  /** valid / expected; null when nothing was expected yet. */
+  capture_rate: number | null;
+  /** Valid hours over the hours gone by, of all its metrics. */
+  valid_hours_share: number | null;
+  /** Air: days with a daily AQI; water: days whose judged metrics each have 20 valid hours. */
+  valid_days: number;
+  /** Whether the valid days reach the month's rule (27, 25 in February). */
+  valid_month: boolean;
+}
+
 export interface MonthlyInput {
   month: string;
   days: readonly string[];
@@ -53,6 +84,8 @@ export interface MonthlyInput {
   events: EventCount[];
   /** Data-review marks overlapping the month, active and withdrawn. */
   reviews: NamedReviewMark[];
+  /** Air and water stations' completeness; none when not gathered. */
+  completeness?: StationCompletenessInput[];
 }
 
 export interface DailyAqiLine {
@@ -142,6 +175,8 @@ export interface MonthlyReport {
   };
   /** Data review (数据审核): the marks overlapping the month; active ones were left out of every figure above. Absent from reports archived before data review existed. */
   review?: { active: number; withdrawn: number; marks: NamedReviewMark[] };
+  /** Data completeness (数据完整性) of the air and water stations. Absent from reports archived before it existed. */
+  completeness?: { min_valid_days: number; stations: StationCompleteness[] };
 }
 
 /** The plant's class 1A metrics and its flow. */
@@ -417,18 +452,60 @@ function hasData(input: MonthlyInput): boolean {
 }
 
 export function buildMonthlyReport(input: MonthlyInput): MonthlyReport {
+  const air = buildAir(input);
   return {
     month: input.month,
     complete: input.complete,
     has_data: hasData(input),
     as_of: new Date(input.asOfMs).toISOString(),
     time_zone: input.tz,
-    air: buildAir(input),
+    air,
     water: { wwtp: buildWwtp(input), rivers: buildRivers(input), sea: buildSea(input), pump_stations: buildPumps(input) },
     safety: buildSafety(input),
     alerts: buildAlerts(input.alerts),
     review: buildReview(input.reviews),
+    completeness: buildCompleteness(input, air),
   };
+}
+
+/** The metrics whose 20 valid hours make a water station's day valid: those its report judges. */
+const JUDGED_METRICS: Record<Exclude<CompletenessKind, 'air'>, readonly string[]> = {
+  wwtp: EFFLUENT_METRICS,
+  river: RIVER_CLASS_INDICATORS,
+  seawater: SEA_CLASS_INDICATORS,
+};
+
+function waterValidDays(kind: Exclude<CompletenessKind, 'air'>, days: readonly DayCompleteness[]): number {
+  return days.filter((d) => JUDGED_METRICS[kind].every((m) => (d.metrics[m]?.valid_hours ?? 0) >= MIN_HOURS_PER_DAY)).length;
+}
+
+/**
+ * Each station's readings over the month: capture rate valid / expected, the share of valid
+ * hours (the days' shares weighted by the readings each expected, so the day under way counts
+ * in part), and its valid days in the report's own sense (air: a daily AQI).
+ */
+function buildCompleteness(input: MonthlyInput, air: MonthlyReport['air']): NonNullable<MonthlyReport['completeness']> {
+  const month = Number(input.month.slice(5, 7));
+  const airDays = new Map(air.stations.map((s) => [s.site, s.valid_days]));
+  const stations = (input.completeness ?? []).map(({ site, kind, interval, days }): StationCompleteness => {
+    const sum = (k: 'expected' | 'received' | 'valid'): number => days.reduce((a, d) => a + d[k], 0);
+    const expected = sum('expected');
+    const validDays = kind === 'air' ? (airDays.get(site.site) ?? 0) : waterValidDays(kind, days);
+    return {
+      ...site,
+      kind,
+      interval_s: interval.seconds,
+      interval_source: interval.source,
+      expected,
+      received: sum('received'),
+      valid: sum('valid'),
+      capture_rate: ratio(sum('valid'), expected),
+      valid_hours_share: ratio(days.reduce((a, d) => a + d.valid_share * d.expected, 0), expected),
+      valid_days: validDays,
+      valid_month: isValidMonth(validDays, month),
+    };
+  });
+  return { min_valid_days: minValidDaysInMonth(month), stations };
 }
 
 function buildReview(marks: readonly NamedReviewMark[]): NonNullable<MonthlyReport['review']> {

@@ -71,6 +71,31 @@ function drawChart(pdf: PDFKit.PDFDocument, doc: ReportDocument): void {
   pdf.y = top + height + 14;
 }
 
+/** The pieces of a cell's text a line cannot break inside: a word, or one CJK character. */
+const UNBREAKABLE = /[\u2e80-\uffff]|[^\s\u2e80-\uffff]+/g;
+
+/**
+ * Column widths in proportion to what each wants, filling `width`, but none under its least
+ * width: columns that would fall short get their least, the rest share what is left (when
+ * even the least widths do not fit, they are scaled down).
+ */
+export function columnWidths(want: readonly number[], least: readonly number[], width: number): number[] {
+  const pinned = new Set<number>();
+  for (;;) {
+    const left = width - [...pinned].reduce((a, i) => a + least[i]!, 0);
+    const free = want.reduce((a, w, i) => (pinned.has(i) ? a : a + w), 0);
+    if (left <= 0 || free <= 0) break;
+    const widths = want.map((w, i) => (pinned.has(i) ? least[i]! : (w / free) * left));
+    const short = widths.findIndex((w, i) => !pinned.has(i) && w < least[i]!);
+    if (short < 0) return widths;
+    widths.forEach((w, i) => {
+      if (!pinned.has(i) && w < least[i]!) pinned.add(i);
+    });
+  }
+  const all = least.reduce((a, b) => a + b, 0);
+  return least.map((l) => (l / all) * width);
+}
+
 function drawTable(pdf: PDFKit.PDFDocument, t: ReportTable): void {
   const width = A4.width - 2 * MARGIN;
   const text = (row: (string | number | null)[]): string[] => row.map((v, i) => formatCell(v, t.columns[i]!.type, t.columns[i]!.digits));
@@ -79,9 +104,11 @@ function drawTable(pdf: PDFKit.PDFDocument, t: ReportTable): void {
   // Column widths in proportion to their longest text (CJK characters count double), within bounds.
   const weight = (s: string): number => [...s].reduce((a, ch) => a + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
   const want = t.columns.map((_, i) => Math.min(40, Math.max(6, weight(header[i]!) * 0.7, ...body.map((r) => weight(r[i]!)))));
-  const total = want.reduce((a, b) => a + b, 0);
-  const widths = want.map((w) => (w / total) * width);
   const pad = 3;
+  pdf.fontSize(BODY);
+  // No column narrower than its widest word (a CJK character breaks anywhere), so that no word is split.
+  const least = t.columns.map((_, i) => 2 * pad + 1 + Math.max(...[header[i]!, ...body.map((r) => r[i]!)].flatMap((c) => c.match(UNBREAKABLE) ?? []).map((w) => pdf.widthOfString(w)), 0));
+  const widths = columnWidths(want, least, width);
   const rowHeight = (cells: string[]): number => Math.max(...cells.map((c, i) => pdf.heightOfString(c, { width: widths[i]! - 2 * pad }))) + 2 * pad;
   const drawRow = (cells: string[], isHeader: boolean, colours?: string | null): void => {
     const h = rowHeight(cells);

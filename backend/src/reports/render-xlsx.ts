@@ -12,6 +12,9 @@ const sheetName = (s: string, used: Set<string>): string => {
   return name;
 };
 
+/** A text's width in Excel's character units: a CJK character takes two. */
+const textWidth = (s: string): number => [...s].reduce((a, ch) => a + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+
 /** One worksheet per table; numbers as numbers with their formats (ratios as percentages). */
 export async function renderXlsx(doc: ReportDocument): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -32,8 +35,8 @@ export async function renderXlsx(doc: ReportDocument): Promise<Buffer> {
       const col = ws.getColumn(i + 1);
       const fmt = c.type === 'dec' ? `0.${'0'.repeat(c.digits ?? 2)}` : FORMAT[c.type];
       if (fmt) col.numFmt = fmt;
-      const widest = Math.max(c.label.length, ...t.rows.map((r) => String(r[i] ?? '').length));
-      col.width = Math.min(60, Math.max(8, widest * 1.6 + 2));
+      const widest = Math.max(textWidth(c.label), ...t.rows.map((r) => textWidth(String(r[i] ?? ''))));
+      col.width = Math.min(60, Math.max(8, widest * 1.1 + 2));
     });
   }
   const notes = wb.addWorksheet(sheetName(doc.lang === 'zh' ? '说明' : 'Notes', used));

@@ -3,11 +3,22 @@ import type { AqiService } from '../air/aqi.service.js';
 import { addDays, dayStartMs } from '../common/district-time.js';
 import type { DailyMeans, DailyFigures } from '../sites/daily-means.js';
 import type { ReviewsRepository } from '../review/reviews.repository.js';
+import type { CompletenessService } from '../sites/completeness.service.js';
 import type { EventsRepository } from '../sites/events.repository.js';
+import { siteInterval } from '../sites/site-meta.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import { aqiVersionFor } from '../standards/aqi.js';
 import { RIVER_CLASS_INDICATORS, SEA_CLASS_INDICATORS } from '../standards/water.js';
-import { WWTP_METRICS, type AlertFact, type EventCount, type MonthlyInput, type SiteDays, type SiteName } from './monthly-report.js';
+import {
+  COMPLETENESS_KINDS,
+  WWTP_METRICS,
+  type AlertFact,
+  type EventCount,
+  type MonthlyInput,
+  type SiteDays,
+  type SiteName,
+  type StationCompletenessInput,
+} from './monthly-report.js';
 
 /** The district dates of a month YYYY-MM. */
 export function daysOfMonth(month: string): string[] {
@@ -34,6 +45,7 @@ export class ReportSources {
     private readonly dailyMeans: DailyMeans,
     private readonly tz: string,
     private readonly reviews: Pick<ReviewsRepository, 'overlapping'>,
+    private readonly completeness: Pick<CompletenessService, 'ofSites'>,
   ) {}
 
   async gather(month: string, nowMs: number): Promise<MonthlyInput> {
@@ -43,7 +55,7 @@ export class ReportSources {
     const startMs = dayStartMs(first, this.tz);
     const endMs = dayStartMs(addDays(last, 1), this.tz);
     const means = (kind: SiteKind, metrics: readonly string[]): Promise<DailyFigures> => this.dailyMeans.of(kind, metrics, first, last);
-    const [air, wwtp, river, sea, pump, gas, port, ebike, alerts, events, reviews] = await Promise.all([
+    const [air, wwtp, river, sea, pump, gas, port, ebike, alerts, events, reviews, completeness] = await Promise.all([
       this.aqi.dailyAll(first, last),
       means('wwtp', WWTP_METRICS),
       means('river', RIVER_CLASS_INDICATORS),
@@ -55,6 +67,7 @@ export class ReportSources {
       this.alertFigures.openedBetween(startMs, endMs),
       this.events(startMs, endMs),
       this.reviews.overlapping(null, startMs, endMs),
+      this.stationCompleteness(first, last, nowMs),
     ]);
     const sitesOf = (kind: SiteKind, figures: DailyFigures): { site: SiteName; meta: SiteMeta; days: SiteDays }[] =>
       this.registry.ofKind(kind).map((s) => ({ site: nameOf(s), meta: s, days: figures.get(s.key) ?? new Map() }));
@@ -76,7 +89,15 @@ export class ReportSources {
       alerts,
       events,
       reviews,
+      completeness,
     };
+  }
+
+  /** The air and water stations' days, from one query for all of them. */
+  private async stationCompleteness(first: string, last: string, nowMs: number): Promise<StationCompletenessInput[]> {
+    const stations = COMPLETENESS_KINDS.flatMap((kind) => this.registry.ofKind(kind).map((meta) => ({ kind, meta })));
+    const days = await this.completeness.ofSites(stations.map((s) => s.meta), first, last, nowMs);
+    return stations.map(({ kind, meta }) => ({ site: nameOf(meta), kind, interval: siteInterval(meta), days: days.get(meta.key) ?? [] }));
   }
 
   private events(startMs: number, endMs: number): Promise<EventCount[]> {

@@ -3,6 +3,7 @@
  * all print, so that every format shows the same figures.
  */
 import type { MonthlyReport } from './monthly-report.js';
+import { completenessNotes, completenessTable } from './completeness-table.js';
 import { reviewNote, reviewTable } from './review-table.js';
 
 export type { Bi, Cell, ColumnType, Lang, ReportDocument, ReportTable } from './report-document.js';
@@ -122,6 +123,7 @@ export function reportDocument(r: MonthlyReport, lang: Lang, district: Bi): Repo
   const t = (b: Bi): string => b[lang];
   const yes = (v: boolean | null): Cell => (v === null ? null : t(v ? T.yes : T.no));
   const name = (s: { name_zh: string; name_en: string }): string => (lang === 'zh' ? s.name_zh : s.name_en);
+  const kindName = (k: string): string => (KIND[k] ? t(KIND[k]) : k);
   const [y, m] = r.month.split('-');
   const monthText = lang === 'zh' ? `${y}年${Number(m)}月` : new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
   const asOf = new Date(r.as_of).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: r.time_zone, dateStyle: 'medium', timeStyle: 'short' });
@@ -303,7 +305,7 @@ export function reportDocument(r: MonthlyReport, lang: Lang, district: Bi): Repo
     ],
     rows: [
       ...Object.entries(a.by_severity).map(([k, v]): Cell[] => [`${t(T.severity)}: ${SEVERITY[k] ? t(SEVERITY[k]) : k}`, v]),
-      ...Object.entries(a.by_kind).map(([k, v]): Cell[] => [`${t(T.kind)}: ${KIND[k] ? t(KIND[k]) : k}`, v]),
+      ...Object.entries(a.by_kind).map(([k, v]): Cell[] => [`${t(T.kind)}: ${kindName(k)}`, v]),
       [t(T.acknowledged), a.acknowledged],
       [t(T.resolved), a.resolved],
       [t(T.stillOpen), a.still_open],
@@ -315,13 +317,14 @@ export function reportDocument(r: MonthlyReport, lang: Lang, district: Bi): Repo
     t(T.districtNote),
     t(T.ratioNote),
     reviewNote(lang),
+    ...completenessNotes(r, lang, name),
   ];
   return {
     lang,
     title: `${t(district)} ${t(T.title)}`,
     subtitle: monthText,
     notes,
-    tables: [summary, daily, stations, wwtp, rivers, sea, pumps, safety, ports, alerts, reviewTable(r, t, name)],
+    tables: [summary, daily, stations, wwtp, rivers, sea, pumps, safety, ports, alerts, completenessTable(r, t, name, kindName), reviewTable(r, t, name)],
     dailyAqi: d.daily.map((x) => ({ date: x.date, aqi: x.aqi, colour: x.category?.colour ?? null })),
   };
 }

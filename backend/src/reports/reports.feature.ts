@@ -26,7 +26,7 @@ export function reportsFeature(
   const found = resolveReportFont(config.REPORT_FONT);
   const problem = found ? reportFontProblem(found) : 'no font with Chinese glyphs found';
   if (problem) log.warn({ REPORT_FONT: config.REPORT_FONT ?? null, problem }, 'PDF reports are unavailable: install fonts-noto-cjk or set REPORT_FONT to a font with Chinese glyphs');
-  const sources = new ReportSources(inputs.alertFigures, inputs.catalogue.events, inputs.catalogue.registry, inputs.aqi, inputs.dailyMeans, config.TZ_DISTRICT, inputs.reviews);
+  const sources = new ReportSources(inputs.alertFigures, inputs.catalogue.events, inputs.catalogue.registry, inputs.aqi, inputs.dailyMeans, config.TZ_DISTRICT, inputs.reviews, inputs.catalogue.completeness);
   const renderer = workerRenderer(config.REPORT_WORKERS ?? defaultReportWorkers(), log);
   const district = { zh: config.DISTRICT_NAME_ZH, en: config.DISTRICT_NAME_EN };
   const reports = new ReportService(new ReportsRepository(pool), sources, config.TZ_DISTRICT, district, problem ? null : found, log, renderer);
