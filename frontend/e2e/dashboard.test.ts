@@ -138,7 +138,12 @@ describe('the dashboard in a real browser', () => {
 
     await adminPage.selectOption('select[name=audit-action]', 'user.update');
     await adminPage.click('[data-testid=audit-log] form button[type=submit]');
-    await adminPage.waitForFunction(() => document.querySelectorAll('[data-testid=audit-log] tr[data-action="user.update"]').length === 2, undefined, { timeout: 5000 });
+    // The filtered list has come when it holds the two updates and nothing else (the unfiltered one holds them too).
+    await adminPage.waitForFunction(
+      () => document.querySelectorAll('[data-testid=audit-log] tr[data-action="user.update"]').length === 2 && document.querySelectorAll('[data-testid=audit-log] tr[data-audit]').length === 2,
+      undefined,
+      { timeout: 5000 },
+    );
     const rows = await adminPage.locator('[data-testid=audit-log] tr[data-audit]').allTextContents();
     expect(rows[0]).toContain('修改用户');
     expect(rows[0]).toContain('duty-op (id=');
