@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, api, login, makeTestEnv, startHub, type Hub, type TestEnv } from '../../backend/test/harness/hub-process.js';
+import { launchChromium } from './browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url));
 
 let t: TestEnv;
@@ -22,10 +22,7 @@ beforeAll(async () => {
   // The duty room logs in as an operator, who may acknowledge but not manage.
   const admin = await login(t);
   await api(t, admin, '/api/users', { method: 'POST', body: JSON.stringify({ username: 'duty-op', password: 'Harbour-watch-2026', role: 'operator', must_change_password: false }) });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (err) => pageErrors.push(String(err)));
 });
@@ -141,7 +138,12 @@ describe('the dashboard in a real browser', () => {
 
     await adminPage.selectOption('select[name=audit-action]', 'user.update');
     await adminPage.click('[data-testid=audit-log] form button[type=submit]');
-    await adminPage.waitForFunction(() => document.querySelectorAll('[data-testid=audit-log] tr[data-action="user.update"]').length === 2, undefined, { timeout: 5000 });
+    // The filtered list has come when it holds the two updates and nothing else (the unfiltered one holds them too).
+    await adminPage.waitForFunction(
+      () => document.querySelectorAll('[data-testid=audit-log] tr[data-action="user.update"]').length === 2 && document.querySelectorAll('[data-testid=audit-log] tr[data-audit]').length === 2,
+      undefined,
+      { timeout: 5000 },
+    );
     const rows = await adminPage.locator('[data-testid=audit-log] tr[data-audit]').allTextContents();
     expect(rows[0]).toContain('修改用户');
     expect(rows[0]).toContain('duty-op (id=');

@@ -1,10 +1,10 @@
 import { siteTopic } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, makeTestEnv, startHub, withDb, type Hub, type TestEnv } from '../../backend/test/harness/hub-process.js';
+import { launchChromium } from './browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EXTRA = 1967; // with the district's 32 and one created through the API: 2,000 sites
 const TRACE_MS = 10_000;
 
@@ -46,10 +46,7 @@ beforeAll(async () => {
   };
   publishRound();
   timer = setInterval(publishRound, 1000);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -38,6 +38,21 @@ export const zh = {
     actions: { auth_login: '登录', auth_logout: '退出登录', auth_password_change: '修改本人密码', user_create: '新建用户', user_update: '修改用户', user_reset_password: '重置用户密码', user_delete: '删除用户', site_create: '新建监测点', site_update: '修改监测点', site_retire: '停用监测点', credential_issue: '签发设备凭据', credential_revoke: '吊销设备凭据', rule_create: '新建告警规则', rule_update: '修改告警规则', rule_override: '设置站点规则', rule_remove_override: '取消站点规则', alert_acknowledge: '确认告警', alert_resolve: '处置完成', alert_assign: '指派告警', alert_comment: '告警批注', report_regenerate: '重新生成月报', review_mark: '标记数据无效', review_withdraw: '撤销数据审核标记' },
   },
   review: { title: '数据审核', mark: '标记数据无效', from: '开始', to: '结束', metric: '监测项目', wholeSite: '全部项目', reason: '原因', note: '说明', hours: '按整点小时标记（开始向前、结束向后取整），时间为本区时间；被标记的数据保留但不参与AQI、目标和报表统计。', confirm: '确定', cancel: '取消', withdraw: '撤销', withdrawReason: '撤销原因', withdrawnBy: '已由 {by} 撤销：{reason}', none: '近90天无审核标记' },
+  interval: {
+    label: '上报间隔', line: '上报间隔 {value}（{source}）', seconds: '{n} 秒', minutes: '{n} 分钟', hours: '{n} 小时',
+    sources: { set: '已设定', learned: '自动识别', nominal: '默认' },
+  },
+  completeness: {
+    title: '数据完整性（近 7 天）', date: '日期', expected: '应收', received: '实收', valid: '有效', validHours: '有效小时', share: '有效率',
+    low: '有效小时不足 75%', none: '暂无统计', failed: '获取失败：{message}',
+    hint: '条数与小时数为 {n} 个监测项目合计；有效小时指覆盖 45 分钟及以上、未被标记或审核剔除的小时。标红的日期有效率不足 75%。',
+  },
+  intervals: {
+    title: '上报间隔', site: '监测点', interval: '上报间隔', source: '来源', actions: '操作', change: '设置', cadence: '上报周期', custom: '自定义…', seconds: '秒数',
+    learn: '取消设定，恢复自动识别', confirmSet: '将“{name}”的上报间隔设为 {value}：该站已存储的各小时数据将立即按新间隔重新判定是否有效。',
+    confirmClear: '取消“{name}”的设定间隔、恢复自动识别：该站已存储的各小时数据将立即按识别出的间隔重新判定是否有效。',
+    save: '确定并重新判定', cancel: '取消', failed: '未能保存：{message}', done: '已保存，“{name}”的已存储数据已重新判定',
+  },
   site: { latest: '最新数值', lastSeen: '最近数据', events: '近期事件', close: '关闭', range24h: '24小时', range7d: '7天', range30d: '30天', noData: '暂无数据', indicator: '评价', flagged: '标记数据（不参与统计）' },
 };
 
@@ -82,5 +97,20 @@ export const en: Messages = {
     actions: { auth_login: 'Sign-in', auth_logout: 'Sign-out', auth_password_change: 'Own password changed', user_create: 'User created', user_update: 'User changed', user_reset_password: 'Password reset', user_delete: 'User deleted', site_create: 'Site added', site_update: 'Site changed', site_retire: 'Site retired', credential_issue: 'Device credential issued', credential_revoke: 'Device credential revoked', rule_create: 'Rule added', rule_update: 'Rule changed', rule_override: 'Site rule set', rule_remove_override: 'Site rule removed', alert_acknowledge: 'Alert acknowledged', alert_resolve: 'Alert resolved', alert_assign: 'Alert assigned', alert_comment: 'Alert comment', report_regenerate: 'Report regenerated', review_mark: 'Data marked invalid', review_withdraw: 'Data review mark withdrawn' },
   },
   review: { title: 'Data review', mark: 'Mark data invalid', from: 'From', to: 'To', metric: 'Metric', wholeSite: 'All metrics', reason: 'Reason', note: 'Note', hours: 'Marks cover whole hours (start rounded down, end up), in district time; marked data are kept but count in no AQI, goal or report.', confirm: 'OK', cancel: 'Cancel', withdraw: 'Withdraw', withdrawReason: 'Why withdrawn', withdrawnBy: 'withdrawn by {by}: {reason}', none: 'No review marks in the last 90 days' },
+  interval: {
+    label: 'Reporting interval', line: 'Reporting interval {value} ({source})', seconds: '{n} s', minutes: '{n} min', hours: '{n} h',
+    sources: { set: 'set', learned: 'learned', nominal: 'nominal' },
+  },
+  completeness: {
+    title: 'Data completeness (last 7 days)', date: 'Date', expected: 'Expected', received: 'Received', valid: 'Valid', validHours: 'Valid h', share: 'Valid share',
+    low: 'Under 75 % valid hours', none: 'No figures', failed: 'Could not load: {message}',
+    hint: 'Readings and hours are summed over {n} metrics; a valid hour is covered 45 minutes or more and neither flagged nor marked invalid. Dates in red have under 75 % valid hours.',
+  },
+  intervals: {
+    title: 'Reporting intervals', site: 'Site', interval: 'Interval', source: 'Source', actions: 'Actions', change: 'Set', cadence: 'Cadence', custom: 'Custom…', seconds: 'Seconds',
+    learn: 'Clear: learn it from the data', confirmSet: 'Set the reporting interval of “{name}” to {value}: its stored hours are re-judged at once against the new interval.',
+    confirmClear: 'Clear the set interval of “{name}” and learn it from the data: its stored hours are re-judged at once against the learned interval.',
+    save: 'Save and re-judge', cancel: 'Cancel', failed: 'Not saved: {message}', done: 'Saved: the stored hours of “{name}” were re-judged',
+  },
   site: { latest: 'Newest values', lastSeen: 'Last data', events: 'Recent events', close: 'Close', range24h: '24 h', range7d: '7 days', range30d: '30 days', noData: 'No data yet', indicator: 'Assessment', flagged: 'Flagged data (not counted)' },
 };
