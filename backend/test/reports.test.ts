@@ -106,9 +106,9 @@ describe('the monthly report', () => {
     expect(r.water.wwtp[0]).toMatchObject({ site: 'wwtp-hekou', judged_days: 2, compliant_days: 1, compliance_ratio: 0.5, exceedance_days: 1, exceedances: [{ date: '2026-09-11', params: ['cod_mgl'] }] });
     expect(r.water.sea).toMatchObject({ point_days: 1, good_ratio: 1 });
     expect(r.safety.fishing_ports).toMatchObject({ inspections: 3, failed_inspections: 1, hazards: 2, rectified: 1, departures: 2 });
-    // Data completeness: its 10 metrics every minute of 30 days expected, 2 whole days of 6 pollutants received.
+    // Data completeness: its 6 pollutants every minute of 30 days expected, 2 whole days of them received.
     expect(r.completeness.min_valid_days).toBe(27);
-    expect(r.completeness.stations.find((s) => s.site === 'air-hekou')).toMatchObject({ kind: 'air', interval_s: 60, expected: 30 * 1440 * 10, received: 2 * 1440 * 6, valid: 2 * 1440 * 6, valid_days: 2, valid_month: false });
+    expect(r.completeness.stations.find((s) => s.site === 'air-hekou')).toMatchObject({ kind: 'air', interval_s: 60, expected: 30 * 1440 * 6, received: 2 * 1440 * 6, valid: 2 * 1440 * 6, valid_days: 2, valid_month: false });
     expect(r.completeness.stations.map((s) => s.kind)).toEqual(expect.arrayContaining(['air', 'wwtp', 'river', 'seawater']));
     expect(await archivedMonths()).toContain('2026-09');
   });

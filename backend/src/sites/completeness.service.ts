@@ -1,4 +1,5 @@
 import { metricById, metricsOfKind, type DayCompleteness } from '@tidewatch/contracts';
+import { POLLUTANTS } from '../standards/aqi-index.js';
 import { InvalidRequestError, NotFoundError } from '../common/domain-errors.js';
 import { addDays, datesFrom, dayStartMs, daysBetween, localDate } from '../common/district-time.js';
 import { dayCompleteness, type MetricDay } from './completeness.js';
@@ -7,6 +8,7 @@ import { siteInterval, type SiteMeta } from './site-meta.js';
 import type { SiteRegistry } from './site-registry.js';
 
 const DAY_S = 86_400;
+const AQI_POLLUTANTS = new Set<string>(POLLUTANTS);
 /** At most a quarter of a year per request (the report asks for one month). */
 export const MAX_COMPLETENESS_DAYS = 92;
 
@@ -56,7 +58,12 @@ export class CompletenessService {
   }
 }
 
-/** The metrics whose readings are counted: every measured value (on/off states are not readings of a cadence). */
+/**
+ * The metrics whose readings are counted: an air station's six AQI pollutants (its weather
+ * values are not what it is judged on), every measured value of other kinds (on/off states
+ * are not readings of a cadence).
+ */
 function countedMetrics(site: SiteMeta): { id: number; name: string }[] {
-  return metricsOfKind(site.kind).filter((m) => !m.flag);
+  const measured = metricsOfKind(site.kind).filter((m) => !m.flag);
+  return site.kind === 'air' ? measured.filter((m) => AQI_POLLUTANTS.has(m.name)) : measured;
 }

@@ -117,10 +117,10 @@ describe('report sources', () => {
     const plant = input.completeness!.find((c) => c.site.site === firstOfKind(db, 'wwtp').id)!;
     expect(plant.days[0]!.metrics.cod_mgl).toEqual({ expected: 1440, received: 1, valid: 1, valid_hours: 1 });
 
-    // The report: 10 metrics × 30 days × 288 expected; one PM2.5 day of data is far from a valid month.
+    // The report: 6 pollutants × 30 days × 288 expected; one PM2.5 day of data is far from a valid month.
     const row = buildMonthlyReport(input).completeness!.stations.find((s) => s.site === firstOfKind(db, 'air').id)!;
-    expect(row).toMatchObject({ interval_s: 300, interval_source: 'set', expected: 86_400, received: 127, valid: 120, capture_rate: 0.0014, valid_days: 0, valid_month: false });
-    expect(row.valid_hours_share).toBe(0.0014); // 10 of 30 × 24 × 10 metric-hours
+    expect(row).toMatchObject({ interval_s: 300, interval_source: 'set', expected: 51_840, received: 127, valid: 120, capture_rate: 0.0023, valid_days: 0, valid_month: false });
+    expect(row.valid_hours_share).toBe(0.0023); // 10 of 30 × 24 × 6 metric-hours
   });
 
   it('counts events without an upper bound for the goals board', async () => {
