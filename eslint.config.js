@@ -3,7 +3,7 @@ import promise from 'eslint-plugin-promise';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'frontend/**/*.vue'] },
+  { ignores: ['**/dist/**', '**/dist-bench/**', '**/node_modules/**', 'data/**', 'frontend/**/*.vue'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   promise.configs['flat/recommended'],

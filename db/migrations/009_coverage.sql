@@ -15,16 +15,17 @@ UPDATE site SET reporting_interval_s = round((params->>'interval_s')::numeric)::
 WHERE jsonb_typeof(params->'interval_s') = 'number'
   AND (params->>'interval_s')::numeric BETWEEN 1 AND 86400;
 
+-- Whole seconds, each reading's at most an hour (what an hour can hold), so integers suffice.
 ALTER TABLE reading_hourly
   ADD COLUMN n_declared integer NOT NULL DEFAULT 0,
-  ADD COLUMN declared_s double precision NOT NULL DEFAULT 0,
-  ADD COLUMN assumed_s double precision NOT NULL DEFAULT 0;
+  ADD COLUMN declared_s integer NOT NULL DEFAULT 0,
+  ADD COLUMN assumed_s integer NOT NULL DEFAULT 0;
 
 -- Hours stored before: every reading stood for the site's interval or its kind's nominal one.
-UPDATE reading_hourly h SET assumed_s = h.n * coalesce(s.reporting_interval_s, CASE s.kind
+UPDATE reading_hourly h SET assumed_s = h.n * least(3600, coalesce(s.reporting_interval_s, CASE s.kind
     WHEN 'air' THEN 60 WHEN 'pump_station' THEN 30 WHEN 'wwtp' THEN 60 WHEN 'river' THEN 300
     WHEN 'seawater' THEN 300 WHEN 'gas_point' THEN 30 WHEN 'fishing_port' THEN 60
-    WHEN 'ebike_charging' THEN 30 ELSE 60 END)
+    WHEN 'ebike_charging' THEN 30 ELSE 60 END))
 FROM site s WHERE s.key = h.site_key;
 
 -- Down Migration

@@ -16,7 +16,7 @@ export interface DeadLetterRow {
 export interface BatchRows {
   readings: ReadingRow[];
   /** Sites whose learned interval grew: their hours are judged again after the batch (absent: none). */
-  rejudge?: CadenceRise[];
+  rejudge?: readonly CadenceRise[];
   /** Values flagged other than N (absent: none): to `reading_flagged`, never to the rollups. */
   flagged?: FlaggedRow[];
   events: EventRow[];
@@ -76,11 +76,13 @@ export interface BatchResult {
  * site liveness and dead letters. Rollup and latest rows are upserted in key order so that
  * concurrent writers cannot deadlock.
  */
+const HOUR_S = 3600;
+
 const WRITE_BATCH_SQL = `
 WITH
 r_in AS (
   SELECT site_key, metric_id, timestamptz 'epoch' + ms * interval '1 millisecond' AS time, value, declared_s, assumed_s
-  FROM unnest($1::int[], $2::smallint[], $3::bigint[], $4::float8[], $24::float8[], $25::float8[]) AS t(site_key, metric_id, ms, value, declared_s, assumed_s)
+  FROM unnest($1::int[], $2::smallint[], $3::bigint[], $4::float8[], $24::int[], $25::int[]) AS t(site_key, metric_id, ms, value, declared_s, assumed_s)
 ),
 r_ins AS (
   INSERT INTO reading (site_key, metric_id, time, value)
@@ -88,12 +90,23 @@ r_ins AS (
   ON CONFLICT DO NOTHING
   RETURNING site_key, metric_id, time, value
 ),
+r_count AS (SELECT count(*) AS n FROM r_ins),
+r_new AS (
+  -- The inserted readings with the seconds each covers. Usually every reading is new and they
+  -- are the input as it is; only when some were duplicates is the input matched to what was inserted.
+  SELECT site_key, metric_id, time, value, declared_s, assumed_s FROM r_in
+  WHERE (SELECT n FROM r_count) = $26::int
+  UNION ALL
+  SELECT i.site_key, i.metric_id, i.time, i.value, c.declared_s, c.assumed_s
+  FROM r_ins i JOIN r_in c USING (site_key, metric_id, time)
+  WHERE (SELECT n FROM r_count) < $26::int
+),
 r_hour AS (
   INSERT INTO reading_hourly AS h (site_key, metric_id, hour, n, sum, min, max, n_declared, declared_s, assumed_s)
-  SELECT i.site_key, i.metric_id, date_trunc('hour', i.time, 'UTC'), count(*), sum(i.value), min(i.value), max(i.value),
-         count(*) FILTER (WHERE c.declared_s > 0), sum(c.declared_s), sum(c.assumed_s)
-  FROM r_ins i JOIN r_in c USING (site_key, metric_id, time)
-  WHERE c.declared_s <= 3600
+  SELECT site_key, metric_id, date_trunc('hour', time, 'UTC'), count(*), sum(value), min(value), max(value),
+         count(*) FILTER (WHERE declared_s > 0), sum(declared_s), sum(assumed_s)
+  FROM r_new
+  WHERE declared_s <= 3600
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (site_key, metric_id, hour) DO UPDATE SET
     n = h.n + excluded.n, sum = h.sum + excluded.sum,
@@ -251,8 +264,10 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
       flagged.map((f) => f.timeMs),
       flagged.map((f) => f.value),
       flagged.map((f) => f.flag),
+      // Seconds covered: a declared period over an hour marks a value that is no hour's data.
       readings.map((r) => r.periodS ?? 0),
-      readings.map((r) => (r.periodS === undefined ? (r.assumedS ?? 0) : 0)),
+      readings.map((r) => (r.periodS === undefined ? Math.min(HOUR_S, r.assumedS ?? 0) : 0)),
+      readings.length,
     ],
   });
   if (rows.rejudge?.length) await rejudgeHours(client, rows.rejudge);
@@ -287,8 +302,8 @@ export function isTransientDbError(err: unknown): boolean {
 async function rejudgeHours(client: pg.Pool | pg.PoolClient, rises: readonly CadenceRise[]): Promise<void> {
   await client.query({
     name: 'tidewatch-rejudge-hours',
-    text: `UPDATE reading_hourly h SET assumed_s = greatest(h.assumed_s, (h.n - h.n_declared)::float8 * v.interval_s)
-           FROM unnest($1::int[], $2::bigint[], $3::float8[]) AS v(site_key, from_ms, interval_s)
+    text: `UPDATE reading_hourly h SET assumed_s = greatest(h.assumed_s, (h.n - h.n_declared) * least(3600, v.interval_s))
+           FROM unnest($1::int[], $2::bigint[], $3::int[]) AS v(site_key, from_ms, interval_s)
            WHERE h.site_key = v.site_key AND h.hour >= date_trunc('hour', timestamptz 'epoch' + v.from_ms * interval '1 millisecond', 'UTC')`,
     values: [rises.map((r) => r.siteKey), rises.map((r) => r.fromMs), rises.map((r) => r.intervalS)],
   });

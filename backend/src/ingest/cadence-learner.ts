@@ -23,6 +23,8 @@ interface SiteGaps {
   /** The last gaps (seconds) and the time of the reading that started each. */
   gaps: number[];
   startsMs: number[];
+  /** How often each gap occurs among `gaps` (kept as they come and go: no tally per reading). */
+  counts: Map<number, number>;
   learnedS: number | null;
 }
 
@@ -33,6 +35,8 @@ export interface CadenceRise {
   fromMs: number;
 }
 
+export const NO_RISES: readonly CadenceRise[] = Object.freeze([]);
+
 export class CadenceLearner {
   private readonly bySite = new Map<number, SiteGaps>();
   private readonly changed = new Set<number>();
@@ -40,13 +44,13 @@ export class CadenceLearner {
 
   /** Starts from what an earlier run learned (the site's stored interval). */
   seed(siteKey: number, learnedS: number | null): void {
-    if (learnedS && !this.bySite.has(siteKey)) this.bySite.set(siteKey, { lastMs: -Infinity, gaps: [], startsMs: [], learnedS });
+    if (learnedS && !this.bySite.has(siteKey)) this.bySite.set(siteKey, { lastMs: -Infinity, gaps: [], startsMs: [], counts: new Map(), learnedS });
   }
 
   /** Takes one report time of a site; returns the interval learned so far (null: none yet). */
   observe(siteKey: number, timeMs: number): number | null {
     let s = this.bySite.get(siteKey);
-    if (!s) this.bySite.set(siteKey, (s = { lastMs: -Infinity, gaps: [], startsMs: [], learnedS: null }));
+    if (!s) this.bySite.set(siteKey, (s = { lastMs: -Infinity, gaps: [], startsMs: [], counts: new Map(), learnedS: null }));
     if (timeMs <= s.lastMs) return s.learnedS;
     const gapS = Math.round((timeMs - s.lastMs) / 1000 / GAP_ROUND_S) * GAP_ROUND_S;
     const startMs = s.lastMs;
@@ -54,11 +58,16 @@ export class CadenceLearner {
     if (gapS < GAP_ROUND_S || gapS > MAX_LEARNED_GAP_S) return s.learnedS;
     s.gaps.push(gapS);
     s.startsMs.push(startMs);
+    s.counts.set(gapS, (s.counts.get(gapS) ?? 0) + 1);
     if (s.gaps.length > GAP_WINDOW) {
-      s.gaps.shift();
+      const gone = s.gaps.shift()!;
       s.startsMs.shift();
+      const left = s.counts.get(gone)! - 1;
+      if (left === 0) s.counts.delete(gone);
+      else s.counts.set(gone, left);
     }
-    const learned = mostFrequent(s.gaps)!;
+    // The usual gap, once the window holds it; unchanged needs no tally.
+    const learned = s.learnedS !== null && s.learnedS === gapS && s.counts.size === 1 ? gapS : mostFrequentOf(s.counts)!;
     if (learned !== s.learnedS) {
       if (s.learnedS !== null && learned > s.learnedS) this.rises.push({ siteKey, intervalS: learned, fromMs: s.startsMs[s.gaps.indexOf(learned)]! });
       s.learnedS = learned;
@@ -72,7 +81,8 @@ export class CadenceLearner {
   }
 
   /** Rises of the interval since the last call (see the class comment). */
-  takeRises(): CadenceRise[] {
+  takeRises(): readonly CadenceRise[] {
+    if (this.rises.length === 0) return NO_RISES;
     const out = this.rises;
     this.rises = [];
     return out;
@@ -89,9 +99,13 @@ export class CadenceLearner {
 /** The most frequent value; on a tie the shortest gap (a drop can only lengthen gaps). */
 export function mostFrequent(values: readonly number[]): number | null {
   const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return mostFrequentOf(counts);
+}
+
+function mostFrequentOf(counts: ReadonlyMap<number, number>): number | null {
   let best: number | null = null;
   let bestCount = 0;
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   for (const [v, c] of counts) {
     if (c > bestCount || (c === bestCount && best !== null && v < best)) {
       best = v;

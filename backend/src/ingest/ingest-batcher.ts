@@ -36,7 +36,7 @@ function merge(items: BatchItem[]): BatchRows {
   for (const { rows: r } of items) {
     for (const x of r.readings) rows.readings.push(x);
     for (const x of r.flagged ?? []) rows.flagged!.push(x);
-    if (r.rejudge?.length) (rows.rejudge ??= []).push(...r.rejudge);
+    if (r.rejudge?.length) rows.rejudge = [...(rows.rejudge ?? []), ...r.rejudge];
     for (const x of r.events) rows.events.push(x);
     for (const x of r.statuses) rows.statuses.push(x);
     for (const x of r.deadLetters) rows.deadLetters.push(x);

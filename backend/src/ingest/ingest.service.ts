@@ -1,10 +1,10 @@
-import { reportingInterval, storableText, type RejectReason } from '@tidewatch/contracts';
+import { NOMINAL_INTERVAL_S, storableText, type RejectReason } from '@tidewatch/contracts';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
 import type { BatchResult, BatchRows, DeadLetterRow } from './batch.repository.js';
-import { CadenceLearner, type CadenceRise } from './cadence-learner.js';
+import { CadenceLearner, NO_RISES, type CadenceRise } from './cadence-learner.js';
 import { IngestBatcher, type BatchItem } from './ingest-batcher.js';
 import type { IngestEvents } from './ingest-events.js';
 import { parseDeviceMessage, type ParsedMessage, type Rejection } from './message-parser.js';
@@ -128,19 +128,28 @@ export class IngestService {
    * they are reports all the same), and gives each value that declared no period the
    * site's reporting interval as its coverage: set by an admin, else learned, else nominal.
    */
-  private assignCoverage(parsed: ParsedMessage): CadenceRise[] {
-    const all = [...parsed.readings, ...parsed.flagged];
-    const site = parsed.site && all.length > 0 ? this.registry.byKey(parsed.site.key) : undefined;
-    if (!site) return [];
+  private assignCoverage(parsed: ParsedMessage): readonly CadenceRise[] {
+    const { readings, flagged } = parsed;
+    const firstRow = readings[0] ?? flagged[0];
+    const site = parsed.site && firstRow ? this.registry.byKey(parsed.site.key) : undefined;
+    if (!site || !firstRow) return NO_RISES;
     this.cadence.seed(site.key, site.learned_interval_s);
-    const learnedAt = new Map<number, number | null>();
-    for (const t of [...new Set(all.map((r) => r.timeMs))].sort((a, b) => a - b)) learnedAt.set(t, this.cadence.observe(site.key, t));
-    for (const r of parsed.readings) {
-      if (r.periodS === undefined) r.assumedS = reportingInterval(site.kind, site.reporting_interval_s, learnedAt.get(r.timeMs)).seconds;
+    const set = site.reporting_interval_s;
+    const nominal = NOMINAL_INTERVAL_S[site.kind];
+    const oneTime = (r: { timeMs: number }): boolean => r.timeMs === firstRow.timeMs;
+    if (readings.every(oneTime) && flagged.every(oneTime)) {
+      // One report (the usual message): one observation, one interval for its values.
+      const intervalS = set ?? this.cadence.observe(site.key, firstRow.timeMs) ?? nominal;
+      for (const r of readings) if (r.periodS === undefined) r.assumedS = intervalS;
+    } else {
+      const intervalAt = new Map<number, number>();
+      const times = [...new Set([...readings, ...flagged].map((r) => r.timeMs))].sort((a, b) => a - b);
+      for (const t of times) intervalAt.set(t, set ?? this.cadence.observe(site.key, t) ?? nominal);
+      for (const r of readings) if (r.periodS === undefined) r.assumedS = intervalAt.get(r.timeMs)!;
     }
     const rises = this.cadence.takeRises();
     // With an interval set by an admin, what the hub learns judges nothing.
-    return site.reporting_interval_s === null ? rises : [];
+    return set === null ? rises : NO_RISES;
   }
 
   /**

@@ -169,7 +169,7 @@ export class SitesRepository {
          RETURNING key, coalesce(reporting_interval_s, learned_interval_s, $9::int) AS interval_s
        ),
        h AS (
-         UPDATE reading_hourly r SET assumed_s = (r.n - r.n_declared)::float8 * s.interval_s
+         UPDATE reading_hourly r SET assumed_s = (r.n - r.n_declared) * least(3600, s.interval_s)
          FROM s WHERE $7 AND r.site_key = s.key
        )
        SELECT key FROM s`,

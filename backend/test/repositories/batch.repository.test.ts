@@ -37,6 +37,33 @@ describe('writeBatch', () => {
     expect(latest.rows).toEqual([{ value: 40 }]);
   });
 
+  it('adds to an hour only the seconds its newly inserted readings cover, duplicates or not', async () => {
+    const site = firstOfKind(db, 'air');
+    const so2 = metricFor('air', 'so2')!.id;
+    const rows = (assumedS: number, values: number[], periodS?: number): BatchRows => {
+      const b = batch(site.key, so2, values);
+      for (const r of b.readings) Object.assign(r, periodS ? { periodS } : { assumedS });
+      return b;
+    };
+    const coverage = async (): Promise<unknown> =>
+      (await db.pool.query('SELECT n, n_declared, declared_s, assumed_s FROM reading_hourly WHERE site_key = $1 AND metric_id = $2', [site.key, so2])).rows[0];
+
+    await writeBatch(db.pool, rows(300, [1, 2, 3]));
+    expect(await coverage()).toEqual({ n: 3, n_declared: 0, declared_s: 0, assumed_s: 900 });
+    // The three again (at another interval: they are duplicates, they add nothing) and a fourth.
+    await writeBatch(db.pool, rows(600, [1, 2, 3, 4]));
+    expect(await coverage()).toEqual({ n: 4, n_declared: 0, declared_s: 0, assumed_s: 1500 });
+    // A value said to average an hour covers it, and the 86 400 s of an assumed daily cadence count as an hour.
+    const hourly = batch(site.key, so2, [5], 300);
+    hourly.readings[0]!.periodS = 3600;
+    await writeBatch(db.pool, hourly);
+    expect(await coverage()).toEqual({ n: 5, n_declared: 1, declared_s: 3600, assumed_s: 1500 });
+    const daily = batch(site.key, so2, [6], 360);
+    daily.readings[0]!.assumedS = 86_400;
+    await writeBatch(db.pool, daily);
+    expect(await coverage()).toEqual({ n: 6, n_declared: 1, declared_s: 3600, assumed_s: 5100 });
+  });
+
   it('stores events, liveness and dead letters of the same batch', async () => {
     const port = firstOfKind(db, 'fishing_port');
     const r = await writeBatch(db.pool, {
