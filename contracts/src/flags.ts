@@ -25,10 +25,19 @@ export function isDataFlag(value: unknown): value is DataFlag {
  * for N), and a problem per metric named wrongly. `all` is a problem that concerns every value
  * of the reading (flags not an object: which values it meant cannot be told).
  */
-export function readFlags(flags: unknown, values: Record<string, unknown>): { byMetric: Map<string, AbnormalFlag>; problems: { metric: string; detail: string }[]; all: string | null } {
+export interface ReadFlags {
+  byMetric: ReadonlyMap<string, AbnormalFlag>;
+  problems: readonly { metric: string; detail: string }[];
+  all: string | null;
+}
+
+/** What a reading without `flags` (nearly every one) reads as: shared, nothing allocated per reading. */
+const NO_FLAGS: ReadFlags = Object.freeze({ byMetric: new Map<string, AbnormalFlag>(), problems: Object.freeze([]), all: null });
+
+export function readFlags(flags: unknown, values: Record<string, unknown>): ReadFlags {
+  if (flags === undefined) return NO_FLAGS;
   const byMetric = new Map<string, AbnormalFlag>();
   const problems: { metric: string; detail: string }[] = [];
-  if (flags === undefined) return { byMetric, problems, all: null };
   if (flags === null || typeof flags !== 'object' || Array.isArray(flags)) {
     return { byMetric, problems, all: `flags must be an object of metric → flag letter, got ${JSON.stringify(flags)?.slice(0, 40) ?? typeof flags}` };
   }

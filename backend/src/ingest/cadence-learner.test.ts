@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CadenceLearner, GAP_WINDOW, mostFrequent } from './cadence-learner.js';
+import { CadenceLearner, GAP_WINDOW } from './cadence-learner.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 9, 1);
@@ -47,17 +47,16 @@ describe('CadenceLearner', () => {
     expect(learner.observe(1, T0 + 10 * MIN + 3 * 86_400_000 + 5 * MIN)).toBe(300);
   });
 
-  it('starts from a stored interval, and reports each change once', () => {
+  it('starts from a stored interval until the data say otherwise', () => {
     const learner = new CadenceLearner();
     learner.seed(7, 3600);
     expect(learner.observe(7, T0)).toBe(3600);
-    expect(learner.takeChanges()).toEqual([]);
+    expect(learner.learnedS(7)).toBe(3600);
     learner.observe(7, T0 + 10 * MIN);
-    expect(learner.takeChanges()).toEqual([{ siteKey: 7, intervalS: 600 }]);
-    expect(learner.takeChanges()).toEqual([]);
-    learner.observe(8, T0);
-    learner.observe(8, T0 + MIN);
-    expect(learner.takeChanges()).toEqual([{ siteKey: 8, intervalS: 60 }]);
+    expect(learner.learnedS(7)).toBe(600);
+    learner.seed(7, 3600); // a seed never overrides what was learned
+    expect(learner.learnedS(7)).toBe(600);
+    expect(learner.learnedS(8)).toBeNull();
   });
 
   it('tells from when the hours are to be judged again when the interval grows, never when it shrinks', () => {
@@ -75,9 +74,9 @@ describe('CadenceLearner', () => {
     expect(learner.takeRises()).toEqual([]);
   });
 
-  it('mostFrequent prefers the shortest gap on a tie', () => {
-    expect(mostFrequent([600, 300, 600, 300])).toBe(300);
-    expect(mostFrequent([60])).toBe(60);
-    expect(mostFrequent([])).toBeNull();
+  it('takes the shorter gap when two are as frequent', () => {
+    const learner = new CadenceLearner();
+    // Gaps 10, 5, 10, 5 minutes.
+    expect(feed(learner, [0, 10, 15, 25, 30].map((m) => T0 + m * MIN)).at(-1)).toBe(300);
   });
 });

@@ -39,7 +39,6 @@ export const NO_RISES: readonly CadenceRise[] = Object.freeze([]);
 
 export class CadenceLearner {
   private readonly bySite = new Map<number, SiteGaps>();
-  private readonly changed = new Set<number>();
   private rises: CadenceRise[] = [];
 
   /** Starts from what an earlier run learned (the site's stored interval). */
@@ -71,7 +70,6 @@ export class CadenceLearner {
     if (learned !== s.learnedS) {
       if (s.learnedS !== null && learned > s.learnedS) this.rises.push({ siteKey, intervalS: learned, fromMs: s.startsMs[s.gaps.indexOf(learned)]! });
       s.learnedS = learned;
-      this.changed.add(siteKey);
     }
     return learned;
   }
@@ -87,22 +85,9 @@ export class CadenceLearner {
     this.rises = [];
     return out;
   }
-
-  /** The sites whose learned interval changed since the last call, with the new value. */
-  takeChanges(): { siteKey: number; intervalS: number }[] {
-    const out = [...this.changed].map((siteKey) => ({ siteKey, intervalS: this.bySite.get(siteKey)!.learnedS! }));
-    this.changed.clear();
-    return out;
-  }
 }
 
-/** The most frequent value; on a tie the shortest gap (a drop can only lengthen gaps). */
-export function mostFrequent(values: readonly number[]): number | null {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return mostFrequentOf(counts);
-}
-
+/** The most frequent gap; on a tie the shortest (a drop can only lengthen gaps). */
 function mostFrequentOf(counts: ReadonlyMap<number, number>): number | null {
   let best: number | null = null;
   let bestCount = 0;

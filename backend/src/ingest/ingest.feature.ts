@@ -23,8 +23,15 @@ export function ingestFeature(pool: DatabasePool, catalogue: SiteCatalogue, metr
   const events = new IngestEvents();
   const ingest = new IngestService((rows) => writeBatch(pool, rows), catalogue.registry, metrics, events, config, log);
   const periodic = new Periodic(log);
-  // What the hub learned of the sites' cadence is kept, for the next start and the registry of every hub.
-  const saveLearned = (): Promise<void> => catalogue.sites.saveLearnedIntervals(ingest.cadence.takeChanges());
+  // What the hub learned of the sites' cadence and the registry does not hold yet is stored, for the
+  // next start and every hub's registry; a failed save is simply tried again next time.
+  const saveLearned = (): Promise<void> =>
+    catalogue.sites.saveLearnedIntervals(
+      catalogue.registry.all().flatMap((site) => {
+        const learned = ingest.cadence.learnedS(site.key);
+        return learned !== null && learned !== site.learned_interval_s ? [{ siteKey: site.key, intervalS: learned }] : [];
+      }),
+    );
   return {
     name: 'ingest',
     ingest,

@@ -138,10 +138,19 @@ describe('data flags', () => {
     }
   });
 
-  it('checks a flagged value like any other', () => {
-    const r = parse(T, { ts: NOW, values: { pm25: -3 }, flags: { pm25: 'C' } });
-    expect(r.rejections.map((x) => x.reason)).toEqual(['out_of_range']);
-    expect(r.flagged).toEqual([]);
+  it('keeps a flagged value out of the catalogue range (an over-range or fault value says so itself), but only a number', () => {
+    const r = parse(T, { ts: NOW, values: { pm25: 5000, pm10: -3 }, flags: { pm25: 'T', pm10: 'D' } });
+    expect(r.rejections).toEqual([]);
+    expect(r.flagged.map((f) => [f.value, f.flag])).toEqual([
+      [5000, 'T'],
+      [-3, 'D'],
+    ]);
+    expect(r.readings).toEqual([]);
+    const text = parse(T, { ts: NOW, values: { pm25: 'high' }, flags: { pm25: 'T' } });
+    expect(text.rejections.map((x) => x.reason)).toEqual(['wrong_type']);
+    expect(text.flagged).toEqual([]);
+    // Unflagged, the same value is refused.
+    expect(parse(T, { ts: NOW, values: { pm25: 5000 } }).rejections.map((x) => x.reason)).toEqual(['out_of_range']);
   });
 });
 

@@ -152,26 +152,25 @@ function parseTelemetry(site: SiteRef, json: unknown, ctx: ParseContext): Parsed
       log.add('bad_flag', where(`${flags.all}; ${Object.keys(entry.values).length} values not stored`));
       return;
     }
-    const badFlag = new Set<string>();
-    for (const p of flags.problems) {
-      log.add('bad_flag', where(p.detail));
-      badFlag.add(p.metric);
-    }
+    const badFlag = flags.problems.length > 0 ? new Set(flags.problems.map((p) => p.metric)) : null;
+    for (const p of flags.problems) log.add('bad_flag', where(p.detail));
     for (const [name, value] of Object.entries(entry.values)) {
-      if (badFlag.has(name)) continue;
+      if (badFlag?.has(name)) continue;
       const def = metricFor(site.kind, name);
       if (!def) {
         log.add('unknown_metric', `${name} is not a metric of ${site.kind}`);
         continue;
       }
+      const flag = flags.byMetric.get(name);
       const problem = checkMetricValue(def, value);
-      if (problem) {
+      // A flagged value says itself that it is not a normal reading (T over range, D fault): it is
+      // kept with its flag out of the catalogue's range too, as long as it is a number.
+      if (problem && !(flag && problem === 'out_of_range')) {
         log.add(problem, `${name}=${JSON.stringify(value) ?? String(value)} (accepted ${def.min}–${def.max} ${def.unit})`);
         continue;
       }
       // Every row of one shape (the ingest service fills assumedS): no hidden-class changes on the hot path.
       const row: ReadingRow = { siteKey: site.key, metricId: def.id, timeMs, value: value as number, periodS: entry.period_s, assumedS: undefined };
-      const flag = flags.byMetric.get(name);
       if (flag) flagged.push({ ...row, flag });
       else readings.push(row);
     }

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
 import { Audited } from '../common/audited.js';
-import { decimalId, queryTime, siteIdParam } from '../common/http-schemas.js';
+import { decimalId, queryEndTime, queryTime, siteIdParam } from '../common/http-schemas.js';
 import { ReviewsService } from './reviews.service.js';
 
-const rangeQuery = z.object({ from: queryTime.optional(), to: queryTime.optional() }).strict();
+const rangeQuery = z.object({ from: queryTime.optional(), to: queryEndTime.optional() }).strict();
 type Range = z.infer<typeof rangeQuery>;
 
 /** Data review (数据审核): marks of data invalid over whole hours, and their withdrawal. */

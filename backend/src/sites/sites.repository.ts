@@ -159,7 +159,7 @@ export class SitesRepository {
    * site's stored hours at once: each reading that declared no period now stands for it.
    */
   async update(id: string, p: SitePatch, nominalS: number): Promise<boolean> {
-    const setInterval = p.reporting_interval_s !== undefined;
+    const intervalGiven = p.reporting_interval_s !== undefined;
     const { rows } = await this.pool.query<{ key: number }>(
       `WITH s AS (
          UPDATE site SET name_zh = coalesce($2, name_zh), name_en = coalesce($3, name_en), lat = coalesce($4, lat),
@@ -173,7 +173,7 @@ export class SitesRepository {
          FROM s WHERE $7 AND r.site_key = s.key
        )
        SELECT key FROM s`,
-      [id, p.name_zh ?? null, p.name_en ?? null, p.lat ?? null, p.lon ?? null, p.params ? JSON.stringify(p.params) : null, setInterval, p.reporting_interval_s ?? null, nominalS],
+      [id, p.name_zh ?? null, p.name_en ?? null, p.lat ?? null, p.lon ?? null, p.params ? JSON.stringify(p.params) : null, intervalGiven, p.reporting_interval_s ?? null, nominalS],
     );
     return rows.length > 0;
   }
