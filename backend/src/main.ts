@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   applyHttpEdges(app, config);
   app.useGlobalFilters(new HttpErrorsFilter(log));
   if (config.REDIS_URL) {
-    redis = new RedisIoAdapter(app, config.REDIS_URL);
+    redis = new RedisIoAdapter(app, config.REDIS_URL, config.CLUSTER_KEY);
     await redis.connect();
     app.useWebSocketAdapter(redis);
   }

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Feature } from '../common/feature.js';
-import type { IngestEvents } from '../ingest/ingest-events.js';
+import type { HubBus } from '../cluster/hub-bus.js';
 import type { Logger } from '../logging/logger.js';
 import { DailyMeans } from '../sites/daily-means.js';
 import type { SiteCatalogue } from '../sites/sites.feature.js';
@@ -15,7 +15,7 @@ export interface AirFeature extends Feature {
 }
 
 /** AQI from the hourly rollup, and the per-site indicators, refreshed when their sites send data. */
-export function airFeature(catalogue: SiteCatalogue, events: IngestEvents, config: Config, log: Logger): AirFeature {
+export function airFeature(catalogue: SiteCatalogue, bus: HubBus, config: Config, log: Logger): AirFeature {
   const aqi = new AqiService(catalogue.rollups, catalogue.registry, config.TZ_DISTRICT);
   const dailyMeans = new DailyMeans(catalogue.rollups, catalogue.registry, config.TZ_DISTRICT);
   const indicators = new IndicatorService(catalogue.rollups, catalogue.registry, aqi, log);
@@ -31,7 +31,7 @@ export function airFeature(catalogue: SiteCatalogue, events: IngestEvents, confi
     ],
     async start() {
       await indicators.start();
-      events.onCommitted((result) => indicators.nudge(result.latest.map((l) => l.siteKey)));
+      bus.onCommitted((result) => indicators.nudge(result.latest.map((l) => l.siteKey)));
     },
     async stop() {
       indicators.stop();

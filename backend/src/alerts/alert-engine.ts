@@ -1,7 +1,10 @@
 import { metricById } from '@tidewatch/contracts';
 import { SiteAlertLevels } from './site-alert-levels.js';
+import type { BatchReplay } from '../cluster/cluster.feature.js';
+import type { HubBus } from '../cluster/hub-bus.js';
+import { shardOf, WholeDistrict, type ShardWorker, type SiteOwnership } from '../cluster/site-ownership.js';
+import { comparePositions } from '../cluster/stream-position.js';
 import type { BatchResult } from '../ingest/batch.repository.js';
-import type { IngestEvents } from '../ingest/ingest-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
 import { siteInterval } from '../sites/site-meta.js';
@@ -40,6 +43,12 @@ export interface AlertEngineOptions {
 
 export type AlertListener = (event: string, alert: AlertRecord) => void;
 
+/** Which sites this engine judges (all, on a single hub) and, in a cluster, the stream to catch up from. */
+export interface EngineCluster {
+  ownership: SiteOwnership;
+  replay: BatchReplay | null;
+}
+
 function usesTime(c: Condition): boolean {
   if (c.type === 'no_data' || c.type === 'hazard_unrectified' || c.type === 'derived') return true;
   if (c.type === 'all' || c.type === 'any') return c.of.some(usesTime);
@@ -51,8 +60,13 @@ function usesTime(c: Condition): boolean {
  * (silence, hazards, derived values, escalation); opens, extends and clears alerts; keeps
  * each rule's state across restarts; tells listeners (socket.io, webhooks) of every change.
  * Work runs one round at a time, in order; committed batches queue up to ALERT_QUEUE_MAX.
+ *
+ * In a cluster each hub judges only the sites of the shards it holds (cluster/site-ownership.ts),
+ * from every hub's committed batches in the cluster stream's order; with their rule states it
+ * saves the stream position they are true at, and a hub taking a shard over loads them and
+ * replays the stream from there (docs/architecture.md §13).
  */
-export class AlertEngine {
+export class AlertEngine implements ShardWorker {
   private rules: Rule[] = [];
   private overrides = new Map<string, RuleOverride>();
   private readonly states = new Map<string, RuleState>();
@@ -66,17 +80,28 @@ export class AlertEngine {
   private readonly dirty = new Map<string, { ruleId: string; siteKey: number }>();
   private unsubscribe: (() => void) | null = null;
   private readonly startedMs = Date.now();
+  /** The shards judged here (null: every site, a single hub). */
+  private readonly judged: Set<number> | null;
+  /** Position in the cluster stream of the last batch judged (null on a single hub). */
+  private position: string | null = null;
 
   constructor(
     private readonly store: AlertStore,
     private readonly rulesRepo: RulesRepository,
     private readonly registry: SiteRegistry,
-    private readonly events: IngestEvents,
+    private readonly bus: Pick<HubBus, 'onCommitted' | 'onRulesChanged' | 'publishRulesChanged'>,
     private readonly metrics: HubMetrics,
     private readonly opts: AlertEngineOptions,
     private readonly log: Logger,
     private readonly levels: SiteAlertLevels = new SiteAlertLevels(registry),
-  ) {}
+    private readonly cluster: EngineCluster = { ownership: new WholeDistrict(), replay: null },
+  ) {
+    this.judged = cluster.ownership.clustered ? new Set() : null;
+  }
+
+  private judges(siteKey: number): boolean {
+    return this.judged === null || this.judged.has(shardOf(siteKey));
+  }
 
   onAlert(listener: AlertListener): () => void {
     this.listeners.push(listener);
@@ -93,16 +118,23 @@ export class AlertEngine {
   async start(): Promise<void> {
     await this.rulesRepo.syncDefaults();
     await this.reloadRules();
-    for (const row of await this.rulesRepo.loadStates()) this.states.set(`${row.rule_id}:${row.site_key}`, row.state as RuleState);
+    // In a cluster, states are loaded shard by shard as this hub takes them (adopt).
+    if (!this.judged) for (const row of await this.rulesRepo.loadStates()) this.states.set(`${row.rule_id}:${row.site_key}`, row.state as RuleState);
     for (const a of await this.store.open()) this.trackOpen(a);
     await this.refreshGauge();
-    this.unsubscribe = this.events.onCommitted((result) => this.acceptBatch(result));
+    const offCommitted = this.bus.onCommitted((result, position) => this.acceptBatch(result, position));
+    const offRules = this.bus.onRulesChanged(() => void this.enqueue(() => this.reloadRules()));
+    this.unsubscribe = () => {
+      offCommitted();
+      offRules();
+    };
     // Short re-announcement periods (tests, drills) need a finer tick.
     const tickMs = Math.max(1000, Math.min(TICK_MS, (this.opts.reannounceMin * 60_000) / 3));
     this.timer = setInterval(() => this.enqueue(() => this.tick(Date.now())), tickMs);
     this.timer.unref();
     this.saveTimer = setInterval(() => this.enqueue(() => this.saveDirty()), SAVE_MS);
     this.saveTimer.unref();
+    if (this.judged) this.cluster.ownership.attach(this);
   }
 
   async stop(): Promise<void> {
@@ -112,19 +144,31 @@ export class AlertEngine {
     await this.enqueue(() => this.saveDirty());
   }
 
+  /** Writes the changed states, and in a cluster the stream position they are true at for every shard judged here. */
   private async saveDirty(): Promise<void> {
-    if (this.dirty.size === 0) return;
+    const at = this.judged ? (this.position ?? this.cluster.replay!.startPosition) : null;
+    const cursors = at && this.judged ? [...this.judged].map((shard) => ({ shard, position: at })) : [];
+    if (this.dirty.size === 0 && cursors.length === 0) return;
     const batch = [...this.dirty.entries()];
     this.dirty.clear();
     try {
-      await this.rulesRepo.saveStates(batch.map(([key, d]) => ({ ...d, state: this.states.get(key)! })));
+      await this.rulesRepo.saveStates(
+        batch.map(([key, d]) => ({ ...d, state: this.states.get(key)! })),
+        cursors,
+      );
     } catch (err) {
       for (const [key, d] of batch) this.dirty.set(key, d); // try again next round
       throw err;
     }
   }
 
-  async reloadRules(): Promise<void> {
+  /** Takes up a change of the rules here, and tells the other hubs of a cluster to. */
+  async rulesChanged(): Promise<void> {
+    await this.reloadRules();
+    this.bus.publishRulesChanged();
+  }
+
+  private async reloadRules(): Promise<void> {
     this.rules = await this.rulesRepo.list();
     this.overrides = new Map((await this.rulesRepo.overrides()).map((o) => [`${o.rule_id}:${o.site_key}`, o]));
   }
@@ -140,13 +184,14 @@ export class AlertEngine {
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
-  private acceptBatch(result: BatchResult): Promise<void> {
+  private acceptBatch(result: BatchResult, position: string | null): Promise<void> {
     this.queuedBatches++;
     void this.enqueue(async () => {
       try {
         if (this.opts.batchDelayMs) await new Promise((resolve) => setTimeout(resolve, this.opts.batchDelayMs));
-        await this.onBatch(result);
+        await this.onBatch(result, (siteKey) => this.judges(siteKey));
       } finally {
+        if (position) this.position = position;
         this.queuedBatches--;
         if (this.queuedBatches < ALERT_QUEUE_MAX) this.roomWaiters.splice(0).forEach((r) => r());
       }
@@ -173,9 +218,55 @@ export class AlertEngine {
     return out;
   }
 
-  private async onBatch(result: BatchResult): Promise<void> {
+  /** Starts judging these shards (ShardWorker): their saved states, then the stream since they were saved. */
+  adopt(shards: number[]): Promise<void> {
+    return this.enqueue(async () => {
+      const adopted = new Set(shards);
+      const keys = this.registry.all().filter((s) => adopted.has(shardOf(s.key))).map((s) => s.key);
+      for (const row of await this.rulesRepo.loadStates(keys)) this.states.set(`${row.rule_id}:${row.site_key}`, row.state as RuleState);
+      const saved = new Map((await this.rulesRepo.cursors(shards)).map((c) => [c.shard, c.position]));
+      for (const s of shards) this.judged!.add(s);
+      const replay = this.cluster.replay!;
+      const upTo = this.position ?? replay.startPosition;
+      const from = [...saved.values()].filter((p) => comparePositions(p, upTo) < 0).sort(comparePositions)[0];
+      if (from === undefined) return;
+      const oldest = await replay.oldestPosition();
+      if (oldest && comparePositions(from, oldest) < 0) {
+        this.log.warn({ shards, savedAt: from, oldest }, 'cluster stream no longer holds everything since these shards were saved: their rule timers restart from what it holds');
+      }
+      let replayed = 0;
+      await replay.range(from, upTo, async (result, position) => {
+        replayed++;
+        await this.onBatch(result, (siteKey) => {
+          const shard = shardOf(siteKey);
+          const since = saved.get(shard);
+          return adopted.has(shard) && since !== undefined && comparePositions(since, position) < 0;
+        });
+      });
+      this.log.info({ shards, replayed }, 'shards adopted: rule states loaded, stream replayed');
+    });
+  }
+
+  /** Stops judging these shards once their states are saved (ShardWorker). */
+  relinquish(shards: number[]): Promise<void> {
+    return this.enqueue(async () => {
+      await this.saveDirty();
+      this.forget(shards);
+    });
+  }
+
+  /** Stops judging these shards and drops their states (ShardWorker). */
+  forget(shards: number[]): void {
+    const gone = new Set(shards);
+    for (const s of shards) this.judged?.delete(s);
+    for (const [key, d] of this.dirty) if (gone.has(shardOf(d.siteKey))) this.dirty.delete(key);
+    for (const key of this.states.keys()) if (gone.has(shardOf(Number(key.slice(key.lastIndexOf(':') + 1))))) this.states.delete(key);
+  }
+
+  private async onBatch(result: BatchResult, judge: (siteKey: number) => boolean): Promise<void> {
     const readings = new Map<number, Observation[]>();
     for (const r of result.stored) {
+      if (!judge(r.siteKey)) continue;
       const def = metricById(r.metricId);
       if (!def) continue;
       let list = readings.get(r.siteKey);
@@ -184,6 +275,7 @@ export class AlertEngine {
     }
     const events = new Map<number, SiteEvent[]>();
     for (const e of result.events) {
+      if (!judge(e.siteKey)) continue;
       let list = events.get(e.siteKey);
       if (!list) events.set(e.siteKey, (list = []));
       list.push({ ts: e.timeMs, type: e.type, data: e.data });
@@ -202,6 +294,7 @@ export class AlertEngine {
   /** Time-driven rules (silence, open hazards, derived values) and escalation. */
   async tick(nowMs: number): Promise<void> {
     for (const site of this.registry.all()) {
+      if (!this.judges(site.key)) continue;
       const rules = this.rulesFor(site).filter((r) => r.definition.levels.some((l) => usesTime(l.when)));
       if (rules.length === 0) continue;
       const derived = this.opts.derived(site);
@@ -237,6 +330,9 @@ export class AlertEngine {
 
   private async escalate(nowMs: number): Promise<void> {
     for (const a of await this.store.list({ state: 'active', severity: 'critical', limit: 10_000 })) {
+      // Each alert is escalated by the hub judging its site: once across a cluster.
+      const site = this.registry.lookup(a.site);
+      if (!site || !this.judges(site.key)) continue;
       const openFor = nowMs - Date.parse(a.opened_at);
       const since = nowMs - Date.parse(a.announced_at);
       const due = (this.opts.escalateMin * 60_000) * (a.escalation_level + 1);

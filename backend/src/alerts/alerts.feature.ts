@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { Feature } from '../common/feature.js';
 import type { DatabasePool } from '../database/pool.js';
-import type { IngestEvents } from '../ingest/ingest-events.js';
+import type { ClusterFeature } from '../cluster/cluster.feature.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
@@ -24,7 +24,8 @@ export interface AlertsFeature extends Feature {
 
 export interface AlertInputs {
   registry: SiteRegistry;
-  events: IngestEvents;
+  /** Committed batches and alert changes of the whole cluster; which sites this hub judges. */
+  cluster: Pick<ClusterFeature, 'bus' | 'ownership' | 'replay'>;
   metrics: HubMetrics;
   /** Figures derived from a site's newest values (AQI, levels), and when it last sent: the live state's. */
   derived: AlertEngineOptions['derived'];
@@ -36,14 +37,14 @@ export interface AlertInputs {
 
 /** Rules judged on committed batches, alerts stored and announced (socket.io and signed webhooks). */
 export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: Config, log: Logger): AlertsFeature {
-  const { registry, events, metrics, levels } = inputs;
+  const { registry, cluster, metrics, levels } = inputs;
   const store = new AlertStore(pool);
   const rules = new RulesRepository(pool);
   const engine = new AlertEngine(
     store,
     rules,
     registry,
-    events,
+    cluster.bus,
     metrics,
     {
       reannounceMin: config.ALERT_REANNOUNCE_MIN,
@@ -53,11 +54,14 @@ export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: C
     },
     log,
     levels,
+    { ownership: cluster.ownership, replay: cluster.replay },
   );
   const secret = config.WEBHOOK_SECRET ?? createHash('sha256').update(`tidewatch-webhook:${inputs.jwtSecret}`).digest('hex');
   const urls = (config.WEBHOOK_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   const webhooks = new WebhookNotifier(urls, secret, log);
+  // Webhooks go from the hub that made the change (once); the bus tells every hub's browsers.
   engine.onAlert((event, alert) => webhooks.notify(event, alert));
+  engine.onAlert((event, alert) => cluster.bus.publishAlert(event, alert));
   return {
     name: 'alerts',
     store,

@@ -91,20 +91,45 @@ export class RulesRepository {
     return (rowCount ?? 0) > 0;
   }
 
-  async loadStates(): Promise<{ rule_id: string; site_key: number; state: unknown }[]> {
-    const { rows } = await this.pool.query<{ rule_id: string; site_key: number; state: unknown }>(`SELECT rule_id, site_key, state FROM rule_state`);
+  /** Saved rule states: all, or those of the given sites. */
+  async loadStates(siteKeys?: number[]): Promise<{ rule_id: string; site_key: number; state: unknown }[]> {
+    const { rows } = siteKeys
+      ? await this.pool.query<{ rule_id: string; site_key: number; state: unknown }>(`SELECT rule_id, site_key, state FROM rule_state WHERE site_key = ANY($1::int[])`, [siteKeys])
+      : await this.pool.query<{ rule_id: string; site_key: number; state: unknown }>(`SELECT rule_id, site_key, state FROM rule_state`);
     return rows;
   }
 
-  /** Stores the changed states of one evaluation round in one statement. */
-  async saveStates(states: { ruleId: string; siteKey: number; state: unknown }[]): Promise<void> {
-    if (states.length === 0) return;
+  /** Where in the cluster stream the saved states of these shards are true (shards never saved are absent). */
+  async cursors(shards: number[]): Promise<{ shard: number; position: string }[]> {
+    const { rows } = await this.pool.query<{ shard: number; position: string }>(`SELECT shard, position FROM rule_shard_cursor WHERE shard = ANY($1::smallint[])`, [shards]);
+    return rows;
+  }
+
+  /**
+   * Stores the changed states of one evaluation round, and in a cluster the stream position
+   * they are true at for each shard judged, in one statement (so both or neither).
+   */
+  async saveStates(states: { ruleId: string; siteKey: number; state: unknown }[], cursors: { shard: number; position: string }[] = []): Promise<void> {
+    if (states.length === 0 && cursors.length === 0) return;
     await this.pool.query(
-      `INSERT INTO rule_state (rule_id, site_key, state, updated_at)
-       SELECT rule_id, site_key, state, now() FROM unnest($1::text[], $2::int[], $3::jsonb[]) AS t(rule_id, site_key, state)
-       ORDER BY rule_id, site_key
-       ON CONFLICT (rule_id, site_key) DO UPDATE SET state = excluded.state, updated_at = now()`,
-      [states.map((s) => s.ruleId), states.map((s) => s.siteKey), states.map((s) => JSON.stringify(s.state))],
+      `WITH saved AS (
+         INSERT INTO rule_state (rule_id, site_key, state, updated_at)
+         SELECT rule_id, site_key, state, now() FROM unnest($1::text[], $2::int[], $3::jsonb[]) AS t(rule_id, site_key, state)
+         ORDER BY rule_id, site_key
+         ON CONFLICT (rule_id, site_key) DO UPDATE SET state = excluded.state, updated_at = now()
+         RETURNING 1
+       )
+       INSERT INTO rule_shard_cursor (shard, position, saved_at)
+       SELECT shard, position, now() FROM unnest($4::smallint[], $5::text[]) AS c(shard, position)
+       ORDER BY shard
+       ON CONFLICT (shard) DO UPDATE SET position = excluded.position, saved_at = now()`,
+      [
+        states.map((s) => s.ruleId),
+        states.map((s) => s.siteKey),
+        states.map((s) => JSON.stringify(s.state)),
+        cursors.map((c) => c.shard),
+        cursors.map((c) => c.position),
+      ],
     );
   }
 }

@@ -36,18 +36,18 @@ export class RulesService {
     if (!site) throw new NotFoundError(`no site ${siteId}`);
     if (site.kind !== rule.kind) throw new InvalidRequestError(`rule ${id} is for ${rule.kind} sites, ${siteId} is ${site.kind}`);
     await this.rules.setOverride(id, site.key, definition, enabled);
-    await this.engine.reloadRules();
+    await this.engine.rulesChanged();
     return { rule_id: id, site: siteId, enabled };
   }
 
   async removeOverride(id: string, siteId: string): Promise<void> {
     const site = this.registry.lookup(siteId);
     if (!site || !(await this.rules.deleteOverride(id, site.key))) throw new NotFoundError(`no override of ${id} for ${siteId}`);
-    await this.engine.reloadRules();
+    await this.engine.rulesChanged();
   }
 
   private async reloadAndGet(id: string): Promise<Rule> {
-    await this.engine.reloadRules();
+    await this.engine.rulesChanged();
     return (await this.rules.get(id))!;
   }
 }

@@ -16,6 +16,8 @@ export function originList(value: string | undefined): string[] {
  */
 export function applyHttpEdges(app: NestExpressApplication, config: Config): void {
   app.disable('x-powered-by');
+  // Behind a proxy, the client's address (sign-in limits, sessions, audit) comes from X-Forwarded-For.
+  if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
   app.use(
     helmet({
       contentSecurityPolicy: {

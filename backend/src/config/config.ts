@@ -36,7 +36,14 @@ export const configSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(1825),
   TZ_DISTRICT: z.string().default('Asia/Shanghai'),
+  /** Redis: with it the hub runs as one of a cluster (several hubs on one database and broker, docs/architecture.md §13). */
   REDIS_URL: z.string().url().optional(),
+  /** Prefix of the cluster's Redis keys and channels: hubs with the same prefix and database form one cluster. */
+  CLUSTER_KEY: z.string().regex(/^[A-Za-z0-9_.:-]+$/).max(64).default('tidewatch'),
+  /** How often a hub of a cluster checks its share of the sites (and takes the shares of a hub that died). */
+  CLUSTER_REBALANCE_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** How long the cluster's stream of committed batches keeps them, for a hub taking over sites to catch up. */
+  CLUSTER_STREAM_KEEP_S: z.coerce.number().int().min(10).max(86_400).default(300),
   WEBHOOK_URLS: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -63,6 +70,8 @@ export const configSchema = z.object({
   NODE_ENV: z.string().optional(),
   /** Sign-in attempts (and refreshes, password changes) per client address per minute. */
   LOGIN_RATE_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Proxies whose X-Forwarded-For is believed (Express `trust proxy`: `loopback`, `uniquelocal`, addresses); none by default. */
+  TRUST_PROXY: z.string().max(500).optional(),
   /** Origins allowed to call the API from a browser (comma-separated); none by default. */
   CORS_ORIGINS: z.string().optional(),
   /** Where the dashboard may load map tiles from (Content-Security-Policy img-src, comma-separated origins). */
@@ -89,6 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, simulateDefault = false): Con
     new Intl.DateTimeFormat('en', { timeZone: result.data.TZ_DISTRICT });
   } catch {
     throw new ConfigError(`invalid configuration:\n  TZ_DISTRICT: unknown time zone ${result.data.TZ_DISTRICT}`);
+  }
+  if (result.data.MQTT_SHARE_GROUP && !result.data.REDIS_URL) {
+    throw new ConfigError(
+      'invalid configuration:\n  MQTT_SHARE_GROUP: hubs sharing the device stream need REDIS_URL, through which each site\'s readings reach the one hub that judges its alert rules',
+    );
   }
   const problems = result.data.NODE_ENV === 'production' ? productionProblems(result.data) : [];
   if (problems.length > 0) throw new ConfigError(`invalid configuration for NODE_ENV=production:\n${problems.map((p) => `  ${p}`).join('\n')}`);

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Feature } from '../common/feature.js';
-import { Periodic } from '../common/periodic.js';
+import { Periodic, type OnceOnly } from '../common/periodic.js';
 import type { Logger } from '../logging/logger.js';
 import { DatabaseProbe } from './database-probe.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
@@ -19,7 +19,7 @@ export interface StorageFeature extends Feature {
  * The database: the embedded PostgreSQL when DATABASE_URL is unset, migrations, the
  * metric catalogue and seed sites, the pool, and the hourly retention sweep. It stops last.
  */
-export async function openStorage(config: Config, log: Logger): Promise<StorageFeature> {
+export async function openStorage(config: Config, log: Logger, onceOnly: OnceOnly = () => true): Promise<StorageFeature> {
   const embedded = config.DATABASE_URL ? null : await startEmbeddedPostgres(config.DATA_DIR, log);
   const stopEmbedded = async (): Promise<void> => {
     await embedded?.stop().catch(() => undefined);
@@ -59,7 +59,7 @@ export async function openStorage(config: Config, log: Logger): Promise<StorageF
       periodic.every(RETENTION_SWEEP_MS, 'retention sweep', async () => {
         const deleted = await retention.sweep(config.RETENTION_DAYS);
         if (deleted) log.info({ deleted }, 'retention sweep');
-      });
+      }, onceOnly);
     },
     stop,
   };

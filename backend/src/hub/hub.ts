@@ -2,6 +2,8 @@ import { airFeature } from '../air/air.feature.js';
 import { alertsFeature } from '../alerts/alerts.feature.js';
 import { SiteAlertLevels } from '../alerts/site-alert-levels.js';
 import { auditFeature } from '../audit/audit.feature.js';
+import { clusterFeature } from '../cluster/cluster.feature.js';
+import type { SiteOwnership } from '../cluster/site-ownership.js';
 import { authFeature, type AuthFeature } from '../auth/auth.feature.js';
 import { setDistrictZone } from '../common/district-zone.js';
 import type { Feature } from '../common/feature.js';
@@ -30,6 +32,7 @@ export class Hub {
   private intake: IntakeFeature | null = null;
   private auth: AuthFeature | null = null;
   registry: SiteRegistry | null = null;
+  private ownership: SiteOwnership | null = null;
 
   constructor(
     readonly config: Config,
@@ -40,14 +43,24 @@ export class Hub {
   async build(): Promise<void> {
     const { config, log } = this;
     setDistrictZone(config.TZ_DISTRICT); // query times without a zone are district times
-    const storage = await this.add(openStorage(config, log));
+    // Once-only tasks (retention, archiving, saving what was learned) run on one hub of a cluster.
+    const onceOnly = (): boolean => this.ownership?.isLeader() ?? false;
+    const storage = await this.add(openStorage(config, log, onceOnly));
     const { pool } = storage;
     const metrics = new HubMetrics();
     const catalogue = await openSiteCatalogue(pool, config.TZ_DISTRICT);
     this.registry = catalogue.registry;
-    const ingest = await this.add(ingestFeature(pool, catalogue, metrics, config, log));
-    const air = await this.add(airFeature(catalogue, ingest.events, config, log));
+    const ingest = await this.add(ingestFeature(pool, catalogue, metrics, config, log, onceOnly));
+    const cluster = await this.add(clusterFeature(pool, ingest.events, metrics, config, log));
+    this.ownership = cluster.ownership;
+    // Each hub learns the sites' cadence from the readings every hub stores.
+    cluster.bus.onCommitted((result, _position, local) => {
+      if (!local) for (const r of result.stored) ingest.ingest.cadence.observe(r.siteKey, r.timeMs);
+    });
+    const air = await this.add(airFeature(catalogue, cluster.bus, config, log));
     const levels = new SiteAlertLevels(catalogue.registry);
+    // The map colours sites by the open alerts of the whole cluster, whichever hub changed them.
+    cluster.bus.onAlert((_event, alert) => levels.track(alert));
     const live = await this.add(liveFeature(catalogue, air.indicators, levels));
     this.auth = await this.add(authFeature(pool, config));
     await this.add(auditFeature(pool, log));
@@ -56,7 +69,7 @@ export class Hub {
         pool,
         {
           registry: catalogue.registry,
-          events: ingest.events,
+          cluster,
           metrics,
           levels,
           derived: (site) => air.indicators.derivedFor(site, live.state.countableOf(site)),
@@ -70,7 +83,7 @@ export class Hub {
     await this.add(sitesFeature(pool, catalogue, { indicators: air.indicators, openAlerts: alerts.store }, config, log));
     const review = await this.add(reviewFeature(pool, catalogue.registry));
     await this.add(goalsFeature(catalogue, air, alerts.figures, config));
-    await this.add(reportsFeature(pool, { catalogue, aqi: air.aqi, dailyMeans: air.dailyMeans, alertFigures: alerts.figures, reviews: review.marks }, config, log));
+    await this.add(reportsFeature(pool, { catalogue, aqi: air.aqi, dailyMeans: air.dailyMeans, alertFigures: alerts.figures, reviews: review.marks }, config, log, onceOnly));
     this.intake = await this.add(intakeFeature(pool, catalogue, ingest.ingest, metrics, config, log));
     await this.add({
       name: 'health',

@@ -3,7 +3,7 @@ import type { Feature } from '../common/feature.js';
 import type { DatabasePool } from '../database/pool.js';
 import type { Logger } from '../logging/logger.js';
 import { HubMetrics } from '../metrics/metrics.service.js';
-import { Periodic } from '../common/periodic.js';
+import { Periodic, type OnceOnly } from '../common/periodic.js';
 import type { SiteCatalogue } from '../sites/sites.feature.js';
 import { writeBatch } from './batch.repository.js';
 import { DeadLettersController } from './dead-letters.controller.js';
@@ -19,7 +19,7 @@ export interface IngestFeature extends Feature {
 /** Validated readings and events in batches into the database; committed batches announced on `events`. */
 const LEARNED_INTERVAL_SAVE_MS = 30_000;
 
-export function ingestFeature(pool: DatabasePool, catalogue: SiteCatalogue, metrics: HubMetrics, config: Config, log: Logger): IngestFeature {
+export function ingestFeature(pool: DatabasePool, catalogue: SiteCatalogue, metrics: HubMetrics, config: Config, log: Logger, onceOnly: OnceOnly = () => true): IngestFeature {
   const events = new IngestEvents();
   const ingest = new IngestService((rows) => writeBatch(pool, rows), catalogue.registry, metrics, events, config, log);
   const periodic = new Periodic(log);
@@ -43,13 +43,13 @@ export function ingestFeature(pool: DatabasePool, catalogue: SiteCatalogue, metr
       { provide: DeadLettersRepository, useValue: new DeadLettersRepository(pool) },
     ],
     async start() {
-      periodic.every(LEARNED_INTERVAL_SAVE_MS, 'learned intervals', saveLearned);
+      periodic.every(LEARNED_INTERVAL_SAVE_MS, 'learned intervals', saveLearned, onceOnly);
     },
     // Drains what is queued: every reading taken is committed (or redelivered by its device later).
     async stop() {
       periodic.stop();
       await ingest.close();
-      await saveLearned().catch((err: unknown) => log.warn({ err: String(err) }, 'learned intervals not saved'));
+      if (onceOnly()) await saveLearned().catch((err: unknown) => log.warn({ err: String(err) }, 'learned intervals not saved'));
     },
   };
 }

@@ -3,12 +3,11 @@ import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGat
 import { LIVE_NAMESPACE, subscribeSchema, type ClientToServerEvents, type ServerToClientEvents } from '@tidewatch/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { IndicatorService } from '../air/indicators.js';
-import { AlertEngine } from '../alerts/alert-engine.js';
 import { AlertStore } from '../alerts/alerts.repository.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { AuthUser } from '../auth/roles.js';
 import { CONFIG, type Config } from '../config/config.js';
-import { IngestEvents } from '../ingest/ingest-events.js';
+import { HubBus } from '../cluster/hub-bus.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
 import { HubMetrics } from '../metrics/metrics.service.js';
 import { SiteRegistry } from '../sites/site-registry.js';
@@ -52,12 +51,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(LiveState) private readonly state: LiveState,
     @Inject(SiteRegistry) private readonly registry: SiteRegistry,
-    @Inject(IngestEvents) private readonly events: IngestEvents,
+    @Inject(HubBus) private readonly bus: HubBus,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
     @Inject(CONFIG) config: Config,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(IndicatorService) private readonly indicators: IndicatorService,
-    @Inject(AlertEngine) private readonly alerts: AlertEngine,
     @Inject(AlertStore) private readonly alertStore: AlertStore,
   ) {
     this.coalescer = new Coalescer(config.LIVE_SITE_INTERVAL_MS, (key) => this.pushSite(key));
@@ -88,14 +86,16 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
     this.slowCheck = setInterval(() => this.dropSlowConsumers(), SLOW_CHECK_MS);
     this.slowCheck.unref();
-    this.unsubscribe = this.events.onCommitted((result) => {
+    // Every hub of a cluster hears every committed batch and alert change on the bus, so each
+    // pushes to its own sockets only (`local`): through the Redis adapter, each would reach all.
+    this.unsubscribe = this.bus.onCommitted((result) => {
       for (const key of this.state.apply(result)) this.coalescer.changed(key);
     });
     // The hourly AQI goes to everyone watching air quality (or everything).
-    this.unsubscribeAqi = this.indicators.onAqiChange((aqi) => this.server.to([ALL, kindRoom('air')]).emit('aqi', aqi));
+    this.unsubscribeAqi = this.indicators.onAqiChange((aqi) => this.server.local.to([ALL, kindRoom('air')]).emit('aqi', aqi));
     // Alerts go out at once (never coalesced), to whoever watches the site; its map status follows.
-    this.unsubscribeAlerts = this.alerts.onAlert((event, alert) => {
-      this.server.to([ALL, kindRoom(alert.kind), siteRoom(alert.site)]).emit('alert', { event, ...alert });
+    this.unsubscribeAlerts = this.bus.onAlert((event, alert) => {
+      this.server.local.to([ALL, kindRoom(alert.kind), siteRoom(alert.site)]).emit('alert', { event, ...alert });
       const site = this.registry.lookup(alert.site);
       if (site) this.coalescer.changed(site.key);
     });
@@ -194,7 +194,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const site = this.registry.byKey(key);
     if (!site) return;
     try {
-      this.server.to([ALL, kindRoom(site.kind), siteRoom(site.id)]).emit('site', this.state.snapshot(site, Date.now()));
+      this.server.local.to([ALL, kindRoom(site.kind), siteRoom(site.id)]).emit('site', this.state.snapshot(site, Date.now()));
     } catch (err) {
       this.log.error({ err: String(err) }, 'live push failed');
     }

@@ -9,7 +9,12 @@ export class RedisIoAdapter extends IoAdapter {
   private adapter: ReturnType<typeof createAdapter> | null = null;
   private clients: ReturnType<typeof createClient>[] = [];
 
-  constructor(app: INestApplicationContext, private readonly url: string) {
+  constructor(
+    app: INestApplicationContext,
+    private readonly url: string,
+    /** Prefix of the adapter's channels: one per cluster (CLUSTER_KEY). */
+    private readonly key: string,
+  ) {
     super(app);
   }
 
@@ -18,7 +23,7 @@ export class RedisIoAdapter extends IoAdapter {
     const sub = pub.duplicate();
     await Promise.all([pub.connect(), sub.connect()]);
     this.clients = [pub, sub];
-    this.adapter = createAdapter(pub, sub);
+    this.adapter = createAdapter(pub, sub, { key: `${this.key}:socket.io` });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {

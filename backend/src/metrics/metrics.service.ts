@@ -67,6 +67,22 @@ export class HubMetrics {
     help: 'socket.io clients disconnected because they did not read their updates',
     registers: [this.registry],
   });
+  readonly clusterShardHeld = new Gauge({
+    name: 'tidewatch_cluster_shard_held',
+    help: 'Shards of sites whose alert rules this hub judges (1 per shard held; a hub on its own holds none: it judges every site)',
+    labelNames: ['shard'] as const,
+    registers: [this.registry],
+  });
+  readonly clusterLeader = new Gauge({
+    name: 'tidewatch_cluster_leader',
+    help: '1 while this hub runs the cluster\'s once-only tasks (always 1 on a hub on its own)',
+    registers: [this.registry],
+  });
+  readonly clusterStreamDropped = new Counter({
+    name: 'tidewatch_cluster_stream_dropped_total',
+    help: 'Committed batches that could not be passed to the cluster stream (Redis away too long): stored, but no other hub judged them',
+    registers: [this.registry],
+  });
   readonly alertsOpen = new Gauge({
     name: 'tidewatch_alerts_open',
     help: 'Open alerts by severity',

@@ -1,7 +1,7 @@
 import type { AqiService } from '../air/aqi.service.js';
 import type { Config } from '../config/config.js';
 import type { Feature } from '../common/feature.js';
-import { Periodic } from '../common/periodic.js';
+import { Periodic, type OnceOnly } from '../common/periodic.js';
 import type { DatabasePool } from '../database/pool.js';
 import type { Logger } from '../logging/logger.js';
 import type { ReviewsRepository } from '../review/reviews.repository.js';
@@ -22,6 +22,7 @@ export function reportsFeature(
   inputs: { catalogue: SiteCatalogue; aqi: AqiService; dailyMeans: DailyMeans; alertFigures: AlertFigures; reviews: ReviewsRepository },
   config: Config,
   log: Logger,
+  onceOnly: OnceOnly = () => true,
 ): Feature {
   const found = resolveReportFont(config.REPORT_FONT);
   const problem = found ? reportFontProblem(found) : 'no font with Chinese glyphs found';
@@ -39,8 +40,8 @@ export function reportsFeature(
       const archive = async (): Promise<void> => {
         await reports.archiveDue();
       };
-      periodic.every(REPORT_ARCHIVE_CHECK_MS, 'report archive', archive);
-      archive().catch((err: unknown) => log.warn({ err: String(err) }, 'archiving last month’s report failed'));
+      periodic.every(REPORT_ARCHIVE_CHECK_MS, 'report archive', archive, onceOnly);
+      if (onceOnly()) archive().catch((err: unknown) => log.warn({ err: String(err) }, 'archiving last month’s report failed'));
     },
     async stop() {
       periodic.stop();

@@ -1,4 +1,5 @@
 import type { BatchResult } from '../../src/ingest/batch.repository.js';
+import { LocalBus } from '../../src/cluster/hub-bus.js';
 import type { IngestEvents } from '../../src/ingest/ingest-events.js';
 import type { Logger } from '../../src/logging/logger.js';
 import type { HubMetrics } from '../../src/metrics/metrics.service.js';
@@ -14,7 +15,7 @@ export async function slowEngine(events: IngestEvents, delayMs: number): Promise
   const registry = { all: () => [], byKey: () => undefined, lookup: () => undefined } as unknown as SiteRegistry;
   const metrics = { alertsOpen: { set: () => undefined } } as unknown as HubMetrics;
   const log = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined } as unknown as Logger;
-  const engine = new AlertEngine(store, rules, registry, events, metrics, { reannounceMin: 60, escalateMin: 60, derived: () => ({}), lastSeenMs: () => null, batchDelayMs: delayMs }, log);
+  const engine = new AlertEngine(store, rules, registry, new LocalBus(events), metrics, { reannounceMin: 60, escalateMin: 60, derived: () => ({}), lastSeenMs: () => null, batchDelayMs: delayMs }, log);
   await engine.start();
   return engine;
 }

@@ -1,0 +1,142 @@
+import type { Logger } from '../logging/logger.js';
+import type { HubMetrics } from '../metrics/metrics.service.js';
+import type { LeasesRepository } from './leases.repository.js';
+import { planShards, SHARDS, shardOf } from './shard-plan.js';
+
+/** What judges the sites' rules: told which shards it gains and loses. */
+export interface ShardWorker {
+  /** Starts judging these shards' sites: loads their saved rule states and catches up on what came after. */
+  adopt(shards: number[]): Promise<void>;
+  /** Stops judging them once their rule states are saved (their leases go right after). */
+  relinquish(shards: number[]): Promise<void>;
+  /** Stops judging them at once: their leases are already gone. */
+  forget(shards: number[]): void;
+}
+
+/** Which sites this hub judges the rules of, and whether it runs the cluster's once-only tasks. */
+export interface SiteOwnership {
+  /** False on a single hub: it judges every site and runs every task. */
+  readonly clustered: boolean;
+  isLeader(): boolean;
+  attach(worker: ShardWorker): void;
+  stop(): Promise<void>;
+}
+
+/** A hub on its own owns the whole district. */
+export class WholeDistrict implements SiteOwnership {
+  readonly clustered = false;
+  isLeader(): boolean {
+    return true;
+  }
+  attach(): void {}
+  async stop(): Promise<void> {}
+}
+
+/**
+ * A hub of a cluster: every CLUSTER_REBALANCE_MS it counts the hubs, gives away the shards
+ * over its fair share (after their states are saved) and takes free ones, and takes the
+ * once-only tasks if no hub has them. Leases are PostgreSQL session locks
+ * (leases.repository.ts): a hub that dies frees its shards at once, and the others take them
+ * within one round.
+ */
+export class ShardLeases implements SiteOwnership {
+  readonly clustered = true;
+  private readonly mine = new Set<number>();
+  private leading = false;
+  private worker: ShardWorker | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private round: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly leases: (onLost: () => void) => LeasesRepository,
+    private readonly rebalanceMs: number,
+    private readonly log: Logger,
+    private readonly metrics: Pick<HubMetrics, 'clusterShardHeld' | 'clusterLeader'>,
+  ) {
+    metrics.clusterLeader.set(0);
+  }
+
+  private repo: LeasesRepository | null = null;
+
+  isLeader(): boolean {
+    return this.leading;
+  }
+
+  /** The shards this hub holds now. */
+  get shards(): ReadonlySet<number> {
+    return this.mine;
+  }
+
+  attach(worker: ShardWorker): void {
+    this.worker = worker;
+    this.repo = this.leases(() => this.lost());
+    const run = (): void => {
+      this.round = this.round.then(() => this.rebalance()).catch((err: unknown) => this.log.warn({ err: String(err) }, 'cluster rebalance failed; trying again'));
+    };
+    run();
+    this.timer = setInterval(run, this.rebalanceMs);
+    this.timer.unref();
+  }
+
+  /** Hands every shard on (states saved first) and leaves the cluster. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.round;
+    const held = [...this.mine];
+    if (held.length > 0 && this.worker && this.repo?.open) {
+      await this.worker.relinquish(held).catch((err: unknown) => this.log.warn({ err: String(err) }, 'rule states not saved at hand-over'));
+    }
+    this.mine.clear();
+    this.leading = false;
+    this.metrics.clusterShardHeld.reset();
+    this.metrics.clusterLeader.set(0);
+    this.repo?.close();
+  }
+
+  private async rebalance(): Promise<void> {
+    const repo = this.repo!;
+    if (this.stopped) return;
+    if (!repo.open) await repo.join();
+    if (!this.leading && (await repo.tryLead())) {
+      this.leading = true;
+      this.metrics.clusterLeader.set(1);
+      this.log.info('this hub runs the cluster\'s once-only tasks');
+    }
+    const members = await repo.members();
+    const taken = new Set(await repo.takenShards());
+    const { take, give } = planShards(this.mine, taken, members);
+    if (give.length > 0) {
+      await this.worker!.relinquish(give);
+      for (const s of give) {
+        await repo.giveShard(s);
+        this.mine.delete(s);
+        this.metrics.clusterShardHeld.set({ shard: s }, 0);
+      }
+      this.log.info({ gave: give, members }, 'shards handed on');
+    }
+    const got: number[] = [];
+    for (const s of take) if (await repo.tryTakeShard(s)) got.push(s);
+    if (got.length > 0) {
+      for (const s of got) {
+        this.mine.add(s);
+        this.metrics.clusterShardHeld.set({ shard: s }, 1);
+      }
+      await this.worker!.adopt(got);
+      this.log.info({ took: got, members }, 'shards taken');
+    }
+  }
+
+  private lost(): void {
+    const had = [...this.mine];
+    this.mine.clear();
+    this.leading = false;
+    this.metrics.clusterShardHeld.reset();
+    this.metrics.clusterLeader.set(0);
+    this.worker?.forget(had);
+    this.log.warn({ shards: had.length }, 'cluster session lost: this hub judges no site until it joins again');
+  }
+}
+
+export { SHARDS, shardOf };
