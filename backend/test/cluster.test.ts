@@ -100,6 +100,8 @@ describe.skipIf(!clusterPossible)('two hubs sharing the device stream', () => {
   it('share the shards half and half, and each stores part of the stream, every reading once', async () => {
     await waitFor(async () => (await heldShards(a)).length === SHARDS / 2 && (await heldShards(b)).length === SHARDS / 2, 15_000, 'the shards shared');
     expect(new Set([...(await heldShards(a)), ...(await heldShards(b))]).size).toBe(SHARDS);
+    const health = (await (await fetch(`${b.httpUrl}/api/health`)).json()) as { redis?: string };
+    expect(health.redis).toBe('up');
 
     const sites = (await api<{ id: string; kind: string }[]>(a, token, '/api/sites')).body.filter((s) => s.kind === 'air');
     const before = [await ingested(a), await ingested(b)];

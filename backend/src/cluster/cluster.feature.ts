@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Feature } from '../common/feature.js';
 import type { DatabasePool } from '../database/pool.js';
 import type { IngestEvents } from '../ingest/ingest-events.js';
+import { CLUSTER_STATUS } from '../health/broker-status.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
 import { HubBus, LocalBus } from './hub-bus.js';
@@ -33,7 +34,16 @@ export function clusterFeature(pool: DatabasePool, events: IngestEvents, metrics
   if (!config.REDIS_URL) {
     metrics.clusterLeader.set(1);
     const bus = new LocalBus(events);
-    return { name: 'cluster', bus, ownership: new WholeDistrict(), replay: null, providers: [{ provide: HubBus, useValue: bus }] };
+    return {
+      name: 'cluster',
+      bus,
+      ownership: new WholeDistrict(),
+      replay: null,
+      providers: [
+        { provide: HubBus, useValue: bus },
+        { provide: CLUSTER_STATUS, useValue: () => null },
+      ],
+    };
   }
   const bus = new RedisBus(config.REDIS_URL, `${config.CLUSTER_KEY}:committed`, config.CLUSTER_STREAM_KEEP_S, log, () => metrics.clusterStreamDropped.inc());
   const ownership = new ShardLeases((onLost) => new LeasesRepository(pool, randomInt(1, 2 ** 31 - 1), onLost), config.CLUSTER_REBALANCE_MS, log, metrics);
@@ -42,7 +52,10 @@ export function clusterFeature(pool: DatabasePool, events: IngestEvents, metrics
     bus,
     ownership,
     replay: bus,
-    providers: [{ provide: HubBus, useValue: bus }],
+    providers: [
+      { provide: HubBus, useValue: bus },
+      { provide: CLUSTER_STATUS, useValue: () => bus.connected },
+    ],
     start: () => bus.start(events),
     async stop() {
       await ownership.stop();

@@ -51,6 +51,11 @@ export class RedisBus extends HubBus {
   /** Where this hub's reading of the stream began: entries after it reach the listeners. */
   startPosition = '0-0';
 
+  /** Both connections to Redis are up. */
+  get connected(): boolean {
+    return Boolean(this.writer?.isReady && this.reader?.isReady);
+  }
+
   /** The position of the newest entry handed to the listeners. */
   get position(): string {
     return this.lastRead;

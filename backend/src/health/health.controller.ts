@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/roles.js';
 import { DatabaseProbe } from '../database/database-probe.js';
 import { HubMetrics } from '../metrics/metrics.service.js';
-import { BROKER_STATUS, type BrokerStatus } from './broker-status.js';
+import { BROKER_STATUS, CLUSTER_STATUS, type BrokerStatus, type ClusterStatus } from './broker-status.js';
 
 const DB_PROBE_TIMEOUT_MS = 2000;
 
@@ -15,16 +15,19 @@ export class HealthController {
   constructor(
     @Inject(DatabaseProbe) private readonly database: DatabaseProbe,
     @Inject(BROKER_STATUS) private readonly brokerUp: BrokerStatus,
+    @Inject(CLUSTER_STATUS) private readonly redisUp: ClusterStatus,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
   ) {}
 
   @Get('api/health')
-  async health(@Res({ passthrough: true }) res: Response): Promise<{ status: string; db: string; mqtt: string }> {
+  async health(@Res({ passthrough: true }) res: Response): Promise<{ status: string; db: string; mqtt: string; redis?: string }> {
     const db = (await this.dbUp()) ? 'up' : 'down';
     const mqtt = this.brokerUp() ? 'up' : 'down';
-    const ok = db === 'up' && mqtt === 'up';
+    const cluster = this.redisUp();
+    const redis = cluster === null ? undefined : cluster ? 'up' : 'down';
+    const ok = db === 'up' && mqtt === 'up' && redis !== 'down';
     if (!ok) res.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'degraded', db, mqtt };
+    return { status: ok ? 'ok' : 'degraded', db, mqtt, ...(redis ? { redis } : {}) };
   }
 
   @Get('metrics')
