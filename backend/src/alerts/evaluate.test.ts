@@ -141,6 +141,19 @@ describe('late and buffered readings', () => {
     expect(late.state.last.ch4_lel_pct).toEqual([T0 + 10 * MIN, 1]);
   });
 
+  it('a batch of only late readings does not judge a running duration at the wall clock', () => {
+    // Held since T0 (6 s needed); the newest reading is at T0 + 5 s; a late one arrives a minute later.
+    const r = rule([{ severity: 'major', when: { type: 'threshold', metric: 'h2s', op: 'gte', value: 20, for_minutes: 0.1 } }]);
+    const [, held] = feed(r, site('pump'), [reading('h2s', 25, T0), reading('h2s', 25, T0 + 5000)]);
+    expect(held!.triggered).toBeNull();
+    const late = evaluate(r, site('pump'), held!.state, { readings: [{ metric: 'h2s', ts: T0 + 4000, value: 25 }], nowMs: T0 + 60_000 });
+    expect(late.triggered).toBeNull();
+    expect(late.state.since).toEqual(held!.state.since);
+    // The next current reading completes the duration at its own time.
+    const next = evaluate(r, site('pump'), late.state, reading('h2s', 25, T0 + 6000));
+    expect(next.triggered).toMatchObject({ severity: 'major', ts: T0 + 6000 });
+  });
+
   it('durations inside a late batch count by its own timestamps', () => {
     const r = rule([{ severity: 'warning', when: { type: 'threshold', metric: 'h2s', op: 'gte', value: 10, for_minutes: 5 } }]);
     const [now] = feed(r, site('pump'), [reading('h2s', 1, T0 + 60 * MIN)]);

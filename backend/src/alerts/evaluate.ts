@@ -252,7 +252,9 @@ export function evaluate(rule: RuleDefinition, site: SiteContext, previous: Rule
   const wasHeld = state.level !== null;
   const ev = new Evaluator(site, state, input);
   const ticks = [...new Set(current.map((r) => r.ts))];
-  if (ticks.length === 0) ticks.push(input.nowMs);
+  // Without data (a timer tick, events) the rule is judged now; a batch of only late readings
+  // says nothing of now, so the current state is not judged at the wall clock.
+  if (ticks.length === 0 && readings.length === 0) ticks.push(input.nowMs);
   for (const ts of ticks) {
     for (const r of current.filter((x) => x.ts === ts)) record(state, r.metric, r.ts, r.value, watch, window);
     const level = levelAt(ev, ts);
