@@ -24,8 +24,8 @@ afterEach(async () => {
   t = null;
 });
 
-async function start(env: NodeJS.ProcessEnv = {}): Promise<Hub> {
-  const hub = await startHub(t!, env, { ownGroup: true });
+async function start(viaNpm = false): Promise<Hub> {
+  const hub = await startHub(t!, {}, { ownGroup: true, viaNpm });
   hubs.push(hub);
   return hub;
 }
@@ -55,13 +55,13 @@ function processGroup(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
 }
 
-/** Waits for the hub to exit; its exit code and how long it took. */
-async function exitOf(hub: Hub, since: number, boundMs: number): Promise<{ code: number | null; ms: number }> {
+/** Waits for the process to exit; its exit code or signal and how long it took. */
+async function exitOf(hub: Hub, since: number, boundMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const deadline = Date.now() + boundMs;
   while (hub.proc.exitCode === null && hub.proc.signalCode === null && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { code: hub.proc.exitCode, ms: Date.now() - since };
+  return { code: hub.proc.exitCode, signal: hub.proc.signalCode, ms: Date.now() - since };
 }
 
 async function noPostgresWithin(dir: string, ms: number): Promise<number[]> {
@@ -121,13 +121,31 @@ describe('stopping the embedded default', () => {
     await again.stop();
   });
 
+  it('Ctrl-C under npm (npm, its shell and the hub in one group, npm forwarding its copy) stops in order, once', async () => {
+    t = await makeTestEnv({ embedded: true });
+    const npm = await start(true);
+    const device = await connectedDevice();
+    const sent = Date.now();
+    process.kill(-npm.proc.pid!, 'SIGINT');
+    const { code, signal, ms } = await exitOf(npm, sent, STOP_BOUND_MS);
+    // npm waits for the hub, then ends itself by the signal it got.
+    expect({ code, signal }, npm.output()).toEqual({ code: null, signal: 'SIGINT' });
+    expect(ms).toBeLessThan(STOP_BOUND_MS);
+    expect(npm.output().match(/stopping \(within/g)).toHaveLength(1);
+    expect(npm.output()).toContain('tidewatch: stopped');
+    expect(npm.output()).not.toContain('exiting now');
+    expect(await noPostgresWithin(dataDir(), 2000)).toEqual([]);
+    await device.endAsync(true);
+  });
+
   it('a second Ctrl-C exits at once and still stops the database; the next start works', async () => {
     t = await makeTestEnv({ embedded: true });
     const hub = await start();
     const device = await connectedDevice();
     await stuckStop(device);
     process.kill(-hub.proc.pid!, 'SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A person's second Ctrl-C (one within SAME_SIGNAL_MS is taken for the first, see backend/src/common/stop-signals.ts).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(hub.proc.exitCode).toBeNull();
     const sent = Date.now();
     process.kill(-hub.proc.pid!, 'SIGINT');

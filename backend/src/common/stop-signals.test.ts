@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { stopOnSignals } from './stop-signals.js';
+import { SAME_SIGNAL_MS, stopOnSignals } from './stop-signals.js';
 
 describe('stopOnSignals', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -14,11 +14,12 @@ describe('stopOnSignals', () => {
 
   it('stops once and exits 0 when stopping finishes', async () => {
     const stop = vi.fn(() => Promise.resolve());
-    const { onSignal, exits } = setup(stop);
+    const { onSignal, exits, notes } = setup(stop);
     onSignal('SIGTERM');
     await vi.advanceTimersByTimeAsync(0);
     expect(stop).toHaveBeenCalledTimes(1);
     expect(exits).toEqual([0]);
+    expect(notes.at(-1)).toBe('stopped');
     await vi.advanceTimersByTimeAsync(2000);
     expect(exits).toEqual([0]);
   });
@@ -37,9 +38,18 @@ describe('stopOnSignals', () => {
     const stop = vi.fn(() => new Promise<void>(() => undefined));
     const { onSignal, exits } = setup(stop);
     onSignal('SIGINT');
+    await vi.advanceTimersByTimeAsync(SAME_SIGNAL_MS);
     onSignal('SIGINT');
     expect(exits).toEqual([130]);
     expect(stop).toHaveBeenCalledTimes(1);
+  });
+
+  it('takes the copy npm forwards right after the terminal Ctrl-C for the same signal', async () => {
+    const { onSignal, exits } = setup(() => new Promise<void>(() => undefined));
+    onSignal('SIGINT');
+    await vi.advanceTimersByTimeAsync(20);
+    onSignal('SIGINT');
+    expect(exits).toEqual([]);
   });
 
   it('exits 1 when stopping fails', async () => {
