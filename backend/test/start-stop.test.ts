@@ -9,7 +9,7 @@ import { siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { makeTestEnv, startHub, type Hub, type TestEnv } from './harness/hub-process.js';
+import { makeTestEnv, startHub, withDb, type Hub, type TestEnv } from './harness/hub-process.js';
 
 /** The hub stops within 20 s (backend/src/common/stop-signals.ts); these stops need far less. */
 const STOP_BOUND_MS = 10_000;
@@ -70,10 +70,16 @@ async function noPostgresWithin(dir: string, ms: number): Promise<number[]> {
   return postgresOf(dir);
 }
 
-/** A device that stays connected, having published one reading (QoS 1, acknowledged). */
+const SITE = 'gas-hekou-riser';
+
+function reading(lel: number): string {
+  return JSON.stringify({ ts: Date.now(), values: { ch4_lel_pct: lel } });
+}
+
+/** A device that stays connected, having published one reading (QoS 1, acknowledged once stored). */
 async function connectedDevice(): Promise<mqtt.MqttClient> {
-  const client = await mqtt.connectAsync(t!.mqttUrl, { clientId: 'ST-GAS-01', reconnectPeriod: 0, keepalive: 60 });
-  await client.publishAsync(siteTopic('ST-GAS-01'), JSON.stringify({ t: new Date().toISOString(), v: { lel: 3 } }), { qos: 1 });
+  const client = await mqtt.connectAsync(t!.mqttUrl, { clientId: `stop-test-${SITE}`, reconnectPeriod: 0, keepalive: 60 });
+  await client.publishAsync(siteTopic(SITE, 'telemetry'), reading(3), { qos: 1 });
   return client;
 }
 
@@ -93,7 +99,7 @@ async function lockReadings(): Promise<pg.Client> {
 /** A stop that cannot finish: a reading waiting for the locked table. */
 async function stuckStop(device: mqtt.MqttClient): Promise<void> {
   await lockReadings();
-  device.publish(siteTopic('ST-GAS-01'), JSON.stringify({ t: new Date().toISOString(), v: { lel: 4 } }), { qos: 1 });
+  device.publish(siteTopic(SITE, 'telemetry'), reading(4), { qos: 1 });
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
@@ -118,6 +124,8 @@ describe('stopping the embedded default', () => {
 
     const again = await start();
     expect(again.output()).toContain('Tidewatch is running');
+    const stored = await withDb(t, (c) => c.query('SELECT count(*)::int AS n FROM reading r JOIN site s ON s.key = r.site_key WHERE s.id = $1', [SITE]));
+    expect(stored.rows[0].n).toBe(1);
     await again.stop();
   });
 
