@@ -33,7 +33,7 @@ export class UsersRepository {
     return rows[0]?.n ?? 0;
   }
 
-  /** `generated` when the hub made the password up (see db/migrations/010_generated_password.sql). */
+  /** `generated` when the hub made the password up (see db/migrations/011_generated_password.sql). */
   async create(username: string, password: string, role: Role, mustChangePassword = false, generated = false): Promise<UserRow> {
     const hash = await argon2.hash(password, HASH_OPTIONS);
     try {
