@@ -10,25 +10,32 @@ import { AppModule } from './app.module.js';
 import { HttpErrorsFilter } from './common/http-edge.js';
 import { applyHttpEdges } from './common/http-security.js';
 import { describeListenError } from './common/net.js';
+import { firstAdminLine, startBanner } from './common/start-banner.js';
+import { STOP_LIMIT_MS, stopOnSignals } from './common/stop-signals.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { RedisIoAdapter } from './live/redis-io.adapter.js';
-import { createLogger, NestPinoLogger } from './logging/logger.js';
+import { createHubLogger, createLogger, NestPinoLogger, type Logger } from './logging/logger.js';
 import { Hub } from './hub/hub.js';
 
 const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist/', import.meta.url));
 
 /** Set once the hub exists, so that a failed start still stops what it started (the embedded database). */
 let started: Hub | null = null;
+let hubLog: Logger | null = null;
+/** What a stop signal stops: what is built so far during start-up, everything once started. */
+let stopAll = async (): Promise<void> => {
+  await started?.stop();
+};
 
 async function main(): Promise<void> {
   // `npm start` runs the simulators in-process unless SIMULATE says otherwise.
   const config = loadConfig(process.env, process.env.npm_lifecycle_event === 'start');
-  const log = createLogger(config.LOG_LEVEL);
+  const { log, file: logFile } = createHubLogger(config.LOG_LEVEL, config.DATA_DIR, process.stdout.isTTY === true);
+  hubLog = log;
   const hub = new Hub(config, log);
   started = hub;
   let fleet: Fleet | null = null;
   let redis: RedisIoAdapter | null = null;
-  let stopping = false;
 
   await hub.build();
 
@@ -79,28 +86,27 @@ async function main(): Promise<void> {
     log.info({ sites: hub.registry!.all().length }, 'simulators running in-process (SIMULATE=false turns them off)');
   }
 
-  const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  const lines = [
-    `Tidewatch is running: http://${shown}:${config.PORT}/  (API docs: /api/docs)`,
-    `Devices publish to ${hub.deviceBrokerUrl}`,
-    hub.generatedAdminPassword
-      ? `First admin created: user "admin", password "${hub.generatedAdminPassword}" (shown once; set ADMIN_PASSWORD to choose it)`
-      : 'Log in with your existing users.',
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
-
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
+  stopAll = async () => {
     await fleet?.stop().catch(() => undefined);
     await hub.stop();
     await app.close().catch(() => undefined);
     await redis?.disconnect();
-    process.exit(0);
   };
-  process.on('SIGINT', (s) => void shutdown(s));
-  process.on('SIGTERM', (s) => void shutdown(s));
+  log.info('started');
+  process.stdout.write(startBanner({ host: config.HOST, port: config.PORT, deviceBrokerUrl: hub.deviceBrokerUrl, firstAdmin: hub.firstAdmin, logFile }));
+}
+
+/** Stop signals are taken from the first moment: a Ctrl-C during start-up stops what has started. */
+function handleStopSignals(): void {
+  const onSignal = stopOnSignals({
+    stop: () => stopAll(),
+    exit: (code) => process.exit(code),
+    note: (message) => {
+      hubLog?.info(message);
+      process.stderr.write(`tidewatch: ${message}\n`);
+    },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 }
 
 /**
@@ -119,14 +125,20 @@ function guardProcess(): void {
 
 async function run(): Promise<void> {
   guardProcess();
+  handleStopSignals();
   try {
     await main();
   } catch (err) {
     const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
     process.stderr.write(`tidewatch: ${message}\n`);
+    // The first admin may have been created before the failure: its password is shown now or never.
+    const admin = started?.firstAdmin;
+    if (admin?.kind === 'created') process.stderr.write(`tidewatch: ${firstAdminLine(admin)}\n`);
+    const limit = setTimeout(() => process.exit(1), STOP_LIMIT_MS);
     try {
       await started?.stop();
     } finally {
+      clearTimeout(limit);
       process.exit(1);
     }
   }

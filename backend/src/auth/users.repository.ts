@@ -33,12 +33,13 @@ export class UsersRepository {
     return rows[0]?.n ?? 0;
   }
 
-  async create(username: string, password: string, role: Role, mustChangePassword = false): Promise<UserRow> {
+  /** `generated` when the hub made the password up (see db/migrations/011_generated_password.sql). */
+  async create(username: string, password: string, role: Role, mustChangePassword = false, generated = false): Promise<UserRow> {
     const hash = await argon2.hash(password, HASH_OPTIONS);
     try {
       const { rows } = await this.pool.query<UserRow>(
-        `INSERT INTO app_user (username, password_hash, role, must_change_password) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-        [username, hash, role, mustChangePassword],
+        `INSERT INTO app_user (username, password_hash, role, must_change_password, password_generated) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+        [username, hash, role, mustChangePassword, generated],
       );
       return rows[0]!;
     } catch (err) {
@@ -80,14 +81,23 @@ export class UsersRepository {
     return rows[0] ? argon2.verify(rows[0].password_hash, password) : false;
   }
 
-  /** Sets a new password; `mustChange` when an admin set it for the user. */
-  async setPassword(id: number, password: string, mustChange: boolean): Promise<boolean> {
+  /** Sets a new password; `mustChange` when an admin set it for the user, `generated` when the hub made it up. */
+  async setPassword(id: number, password: string, mustChange: boolean, generated = false): Promise<boolean> {
     const hash = await argon2.hash(password, HASH_OPTIONS);
     const { rowCount } = await this.pool.query(
-      'UPDATE app_user SET password_hash = $2, must_change_password = $3, password_changed_at = now() WHERE id = $1',
-      [id, hash, mustChange],
+      'UPDATE app_user SET password_hash = $2, must_change_password = $3, password_generated = $4, password_changed_at = now() WHERE id = $1',
+      [id, hash, mustChange, generated],
     );
     return rowCount === 1;
+  }
+
+  /** The user of that name (compared without case), or null. */
+  async byName(username: string): Promise<(UserRow & { password_generated: boolean }) | null> {
+    const { rows } = await this.pool.query<UserRow & { password_generated: boolean }>(
+      `SELECT ${COLUMNS}, password_generated FROM app_user WHERE lower(username) = lower($1)`,
+      [username],
+    );
+    return rows[0] ?? null;
   }
 
   async update(id: number, change: { role?: Role; disabled?: boolean }): Promise<UserRow | null> {

@@ -14,6 +14,8 @@ const SITE_OF_CLIENT = new WeakMap<Client, string>();
 /** Password checks running at once; past this a CONNECT is answered "server unavailable". */
 const MAX_PENDING_AUTH = 64;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Stopping waits this long for aedes to close its clients, then cuts every connection left. */
+const CLOSE_CLIENTS_MS = 2000;
 
 /** CONNACK return codes of MQTT 3.1.1. */
 const ReturnCode = { IdentifierRejected: 2, ServerUnavailable: 3, BadUsernameOrPassword: 4, NotAuthorized: 5 } as const;
@@ -32,6 +34,8 @@ export class EmbeddedBroker {
   private broker: Aedes | null = null;
   private server: net.Server | null = null;
   private readonly sessions = new DeviceSessions<Client>();
+  /** Every open device connection, authenticated or not: stopping must not wait for devices to leave. */
+  private readonly sockets = new Set<net.Socket>();
   private pendingAuth = 0;
 
   constructor(
@@ -83,6 +87,8 @@ export class EmbeddedBroker {
   }
 
   private accept(broker: Aedes, socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
     const conn = new GuardedConnection(socket, MAX_PACKET_BYTES);
     conn.on('error', (err) => this.log.debug({ err: err.message, remote: socket.remoteAddress }, 'MQTT connection closed'));
     broker.handle(conn);
@@ -153,8 +159,23 @@ export class EmbeddedBroker {
     );
   }
 
+  /**
+   * Stops listening and closes every device connection. The server's close callback waits for
+   * all connections to end, which devices that stay connected never do by themselves: aedes
+   * closes its clients, and what is still open after a short wait is cut.
+   */
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));
+    const listening = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const broker = this.broker;
+    if (broker) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => broker.close(() => resolve())),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_CLIENTS_MS))),
+      ]);
+      clearTimeout(timer);
+    }
+    for (const socket of this.sockets) socket.destroy();
+    await listening;
   }
 }

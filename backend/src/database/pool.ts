@@ -14,6 +14,10 @@ export function createPool(url: string, statementTimeoutMs: number, log: Logger)
     statement_timeout: statementTimeoutMs,
     idle_in_transaction_session_timeout: 60_000,
   });
-  pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
+  // Once ending, the pool's connections close on their own time and the embedded database's
+  // stop may end them first: not a failure.
+  pool.on('error', (err) => {
+    if (!pool.ending) log.warn({ err: err.message }, 'idle database connection failed');
+  });
   return pool;
 }

@@ -5,6 +5,7 @@ import { auditFeature } from '../audit/audit.feature.js';
 import { clusterFeature } from '../cluster/cluster.feature.js';
 import type { SiteOwnership } from '../cluster/site-ownership.js';
 import { authFeature, type AuthFeature } from '../auth/auth.feature.js';
+import type { FirstAdmin } from '../auth/first-admin.js';
 import { setDistrictZone } from '../common/district-zone.js';
 import type { Feature } from '../common/feature.js';
 import { CONFIG, type Config } from '../config/config.js';
@@ -113,8 +114,8 @@ export class Hub {
     return this.intake!.simulatorPasswords(siteIds);
   }
 
-  get generatedAdminPassword(): string | null {
-    return this.auth?.generatedAdminPassword() ?? null;
+  get firstAdmin(): FirstAdmin | null {
+    return this.auth?.firstAdmin() ?? null;
   }
 
   async stop(): Promise<void> {

@@ -19,6 +19,10 @@ function builtHub(): string {
   return path.join(dir, 'dist', 'main.js');
 }
 const MAIN = builtHub();
+/** A file of the built backend, e.g. `cli/admin.js`. */
+export function builtFile(relative: string): string {
+  return path.join(path.dirname(MAIN), relative);
+}
 export const ADMIN_PASSWORD = 'integration-admin-pw';
 
 /**
@@ -37,7 +41,8 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export async function makeTestEnv(): Promise<TestEnv> {
+/** `embedded`: the hub's own PostgreSQL and broker even when DATABASE_URL / MQTT_URL are set (tests of the embedded default). */
+export async function makeTestEnv(opts: { embedded?: boolean } = {}): Promise<TestEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tidewatch-test-'));
   const httpPort = await freeLoopbackPort();
   const env: NodeJS.ProcessEnv = {
@@ -53,7 +58,8 @@ export async function makeTestEnv(): Promise<TestEnv> {
     JWT_SECRET: randomBytes(32).toString('hex'),
   };
   let dbName: string | null = null;
-  const external = process.env.DATABASE_URL;
+  const external = opts.embedded ? undefined : process.env.DATABASE_URL;
+  const externalBroker = opts.embedded ? undefined : process.env.MQTT_URL;
   if (external) {
     dbName = `tidewatch_test_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: external });
@@ -66,8 +72,8 @@ export async function makeTestEnv(): Promise<TestEnv> {
   }
   let mqttUrl: string;
   const clientId = `tidewatch-test-${randomBytes(4).toString('hex')}`;
-  if (process.env.MQTT_URL) {
-    mqttUrl = process.env.MQTT_URL;
+  if (externalBroker) {
+    mqttUrl = externalBroker;
     env.MQTT_URL = mqttUrl;
     env.MQTT_CLIENT_ID = clientId;
   } else {
@@ -85,7 +91,7 @@ export async function makeTestEnv(): Promise<TestEnv> {
     hj212Port: Number(env.HJ212_PORT),
     dbUrl: () => env.DATABASE_URL ?? embeddedUrl(dataDir),
     async cleanup() {
-      if (process.env.MQTT_URL) {
+      if (externalBroker) {
         // End the hub's persistent session so the broker stops queueing for it.
         const c = await mqtt.connectAsync(mqttUrl, { clientId, clean: true, protocolVersion: 5 });
         await c.endAsync();
@@ -116,9 +122,14 @@ export interface Hub {
   kill(): Promise<void>;
 }
 
-/** Starts the built hub as its own process and waits until /api/health says ok. */
-export async function startHub(t: TestEnv, extraEnv: NodeJS.ProcessEnv = {}): Promise<Hub> {
-  const proc = spawn(process.execPath, [MAIN], { env: { ...t.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the built hub as its own process and waits until /api/health says ok. `ownGroup`:
+ * in a process group of its own, as a terminal runs it (its pid is the group's id); `viaNpm`:
+ * under npm, as `npm start` runs it (npm, a shell, then the hub; `proc` is npm).
+ */
+export async function startHub(t: TestEnv, extraEnv: NodeJS.ProcessEnv = {}, opts: { ownGroup?: boolean; viaNpm?: boolean } = {}): Promise<Hub> {
+  const [command, args] = opts.viaNpm ? ['npm', ['exec', '--offline', '--', 'node', MAIN]] : [process.execPath, [MAIN]];
+  const proc = spawn(command, args, { env: { ...t.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownGroup === true });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
