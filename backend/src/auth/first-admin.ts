@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionsRepository } from './sessions.repository.js';
-import type { UsersRepository } from './users.repository.js';
+import { UsernameTakenError, type UsersRepository } from './users.repository.js';
 
 export const FIRST_ADMIN = 'admin';
 
@@ -30,8 +30,13 @@ export function generatePassword(): string {
 export async function settleFirstAdmin(users: UsersRepository, sessions: SessionsRepository, adminPassword: string | undefined): Promise<FirstAdmin> {
   if ((await users.count()) === 0) {
     const password = adminPassword ?? generatePassword();
-    await users.create(FIRST_ADMIN, password, 'admin', !adminPassword, !adminPassword);
-    return adminPassword ? { kind: 'created-chosen' } : { kind: 'created', password };
+    try {
+      await users.create(FIRST_ADMIN, password, 'admin', !adminPassword, !adminPassword);
+      return adminPassword ? { kind: 'created-chosen' } : { kind: 'created', password };
+    } catch (err) {
+      // Hubs of a cluster starting together on an empty database: another one created it.
+      if (!(err instanceof UsernameTakenError)) throw err;
+    }
   }
   const admin = await users.byName(FIRST_ADMIN);
   if (!admin?.password_generated) return { kind: 'settled' };
