@@ -1,0 +1,94 @@
+import { siteTopic } from '@tidewatch/contracts';
+import mqtt, { type MqttClient } from 'mqtt';
+import { withDb, type TestEnv } from './hub-process.js';
+
+export const GAS_SITES = ['gas-lingshui-regulator', 'gas-qixianling-valve', 'gas-hekou-riser', 'gas-yingeshi-regulator'];
+/** Each message carries two readings. */
+export const READINGS_PER_MESSAGE = 2;
+
+export interface Published {
+  site: string;
+  ts: number;
+  /** When the broker's PUBACK came (Date.now()), or null while it is outstanding. */
+  ackedAt: number | null;
+}
+
+export interface DeviceStream {
+  client: MqttClient;
+  messages: Published[];
+  acked(): number;
+  /** Stops publishing and waits until the broker acknowledged every message, resent after reconnects as needed. */
+  finish(): Promise<void>;
+}
+
+/**
+ * A device-like publisher: QoS 1 with a persistent session, keeping unacknowledged messages
+ * and resending them after it reconnects, publishing one message per gas site every
+ * `everyMs` (each message a new time, `stepMs` after the previous one from `startTs`).
+ */
+export async function deviceStream(url: string, opts: { startTs: number; stepMs?: number; everyMs?: number }): Promise<DeviceStream> {
+  const { startTs, stepMs = 5000, everyMs = 20 } = opts;
+  const client = mqtt.connect(url, { clientId: `device-${Math.random().toString(36).slice(2, 10)}`, clean: false, reconnectPeriod: 200 });
+  client.on('error', () => {
+    /* reconnects by itself */
+  });
+  await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  const messages: Published[] = [];
+  const acks: Promise<unknown>[] = [];
+  let publishing = true;
+  const loop = (async () => {
+    for (let i = 0; publishing; i++) {
+      for (const [k, site] of GAS_SITES.entries()) {
+        const m: Published = { site, ts: startTs + i * stepMs + k, ackedAt: null };
+        messages.push(m);
+        const payload = JSON.stringify({ ts: m.ts, values: { ch4_lel_pct: (i % 10) / 10, pressure_kpa: 5 + (i % 7) } });
+        acks.push(client.publishAsync(siteTopic(site, 'telemetry'), payload, { qos: 1 }).then(() => (m.ackedAt = Date.now())));
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    client,
+    messages,
+    acked: () => messages.filter((m) => m.ackedAt !== null).length,
+    async finish() {
+      publishing = false;
+      await loop;
+      await Promise.all(acks);
+    },
+  };
+}
+
+export interface Tally {
+  /** Rows in `reading` at or after the stream's first time. */
+  rows: number;
+  /** Messages of the stream with none of their readings stored. */
+  missing: Published[];
+  /** Messages with some but not all of their readings stored. */
+  partial: number;
+}
+
+/** What the database holds of a stream's messages (from the stream's first time on). */
+export async function tally(t: TestEnv, stream: DeviceStream, startTs: number): Promise<Tally> {
+  const rows = await withDb(t, async (c) =>
+    (
+      await c.query<{ id: string; ms: string; n: number }>(
+        `SELECT s.id, (extract(epoch FROM r.time) * 1000)::bigint AS ms, count(*)::int AS n
+           FROM reading r JOIN site s ON s.key = r.site_key
+          WHERE r.time >= to_timestamp($1 / 1000.0) GROUP BY 1, 2`,
+        [startTs],
+      )
+    ).rows,
+  );
+  const stored = new Map(rows.map((r) => [`${r.id}@${r.ms}`, r.n]));
+  return {
+    rows: rows.reduce((sum, r) => sum + r.n, 0),
+    missing: stream.messages.filter((m) => !stored.has(`${m.site}@${m.ts}`)),
+    partial: rows.filter((r) => r.n !== READINGS_PER_MESSAGE).length,
+  };
+}
+
+/** Rows in `reading` at or after `startTs`, or -1 while the database does not answer. */
+export function storedSince(t: TestEnv, startTs: number): Promise<number> {
+  return withDb(t, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM reading WHERE time >= to_timestamp($1 / 1000.0)', [startTs])).rows[0]!.n).catch(() => -1);
+}
