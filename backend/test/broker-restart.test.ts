@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceStream, READINGS_PER_MESSAGE, storedSince, tally } from './harness/device-stream.js';
-import { makeTestEnv, startHub, waitFor, withDb, type Hub, type TestEnv } from './harness/hub-process.js';
+import { deviceStream, hourlySince, READINGS_PER_MESSAGE, storedSince, tally } from './harness/device-stream.js';
+import { makeTestEnv, startHub, waitFor, type Hub, type TestEnv } from './harness/hub-process.js';
 import { mosquittoAvailable, startPrivateMosquitto, type PrivateMosquitto } from './harness/private-mosquitto.js';
 import { watchRss } from './harness/peak-rss.js';
 
@@ -48,7 +48,7 @@ async function restartMidStream(signal: 'SIGTERM' | 'SIGKILL', startTs: number) 
   );
   expect(result.partial).toBe(0);
   expect(result.rows).toBe((stream.messages.length - result.missing.length) * READINGS_PER_MESSAGE);
-  const hourly = await withDb(t, async (c) => (await c.query<{ n: number }>('SELECT coalesce(sum(n), 0)::int AS n FROM reading_hourly WHERE hour >= date_trunc($2, to_timestamp($1 / 1000.0))', [startTs, 'hour'])).rows[0]!.n);
+  const hourly = await hourlySince(t, startTs);
   expect(hourly).toBe(result.rows);
   expect(peakMiB).toBeLessThan(350);
   await stream.client.endAsync();

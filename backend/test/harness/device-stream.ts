@@ -5,6 +5,8 @@ import { withDb, type TestEnv } from './hub-process.js';
 export const GAS_SITES = ['gas-lingshui-regulator', 'gas-qixianling-valve', 'gas-hekou-riser', 'gas-yingeshi-regulator'];
 /** Each message carries two readings. */
 export const READINGS_PER_MESSAGE = 2;
+/** A stream's readings lie within a day from its start time (tests keep streams a day apart). */
+const STREAM_SPAN_MS = 86_400_000;
 
 export interface Published {
   site: string;
@@ -60,7 +62,7 @@ export async function deviceStream(url: string, opts: { startTs: number; stepMs?
 }
 
 export interface Tally {
-  /** Rows in `reading` at or after the stream's first time. */
+  /** Rows of the stream in `reading`. */
   rows: number;
   /** Messages of the stream with none of their readings stored. */
   missing: Published[];
@@ -68,15 +70,15 @@ export interface Tally {
   partial: number;
 }
 
-/** What the database holds of a stream's messages (from the stream's first time on). */
+/** What the database holds of a stream's messages. */
 export async function tally(t: TestEnv, stream: DeviceStream, startTs: number): Promise<Tally> {
   const rows = await withDb(t, async (c) =>
     (
       await c.query<{ id: string; ms: string; n: number }>(
         `SELECT s.id, (extract(epoch FROM r.time) * 1000)::bigint AS ms, count(*)::int AS n
            FROM reading r JOIN site s ON s.key = r.site_key
-          WHERE r.time >= to_timestamp($1 / 1000.0) GROUP BY 1, 2`,
-        [startTs],
+          WHERE s.id = ANY($1) AND r.time >= to_timestamp($2 / 1000.0) AND r.time < to_timestamp($3 / 1000.0) GROUP BY 1, 2`,
+        [GAS_SITES, startTs, startTs + STREAM_SPAN_MS],
       )
     ).rows,
   );
@@ -88,7 +90,22 @@ export async function tally(t: TestEnv, stream: DeviceStream, startTs: number): 
   };
 }
 
-/** Rows in `reading` at or after `startTs`, or -1 while the database does not answer. */
+/** Rows of a stream in `reading`, or -1 while the database does not answer. */
 export function storedSince(t: TestEnv, startTs: number): Promise<number> {
-  return withDb(t, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM reading WHERE time >= to_timestamp($1 / 1000.0)', [startTs])).rows[0]!.n).catch(() => -1);
+  return withDb(t, async (c) => (
+      await c.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM reading r JOIN site s ON s.key = r.site_key WHERE s.id = ANY($1) AND r.time >= to_timestamp($2 / 1000.0) AND r.time < to_timestamp($3 / 1000.0)',
+        [GAS_SITES, startTs, startTs + STREAM_SPAN_MS],
+      )
+    ).rows[0]!.n).catch(() => -1);
+}
+
+/** Readings of a stream the hourly rollup counts (it must equal the rows stored). */
+export function hourlySince(t: TestEnv, startTs: number): Promise<number> {
+  return withDb(t, async (c) => (
+      await c.query<{ n: number }>(
+        "SELECT coalesce(sum(h.n), 0)::int AS n FROM reading_hourly h JOIN site s ON s.key = h.site_key WHERE s.id = ANY($1) AND h.hour >= date_trunc('hour', to_timestamp($2 / 1000.0)) AND h.hour < to_timestamp($3 / 1000.0)",
+        [GAS_SITES, startTs, startTs + STREAM_SPAN_MS],
+      )
+    ).rows[0]!.n);
 }
