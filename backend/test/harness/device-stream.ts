@@ -23,42 +23,64 @@ export interface DeviceStream {
   finish(): Promise<void>;
 }
 
-/**
- * A device-like publisher: QoS 1 with a persistent session, keeping unacknowledged messages
- * and resending them after it reconnects, publishing one message per gas site every
- * `everyMs` (each message a new time, `stepMs` after the previous one from `startTs`).
- */
-export async function deviceStream(url: string, opts: { startTs: number; stepMs?: number; everyMs?: number }): Promise<DeviceStream> {
-  const { startTs, stepMs = 5000, everyMs = 20 } = opts;
+/** A device-like MQTT client: a persistent session, keeping unacknowledged messages and resending them after it reconnects. */
+async function device(url: string): Promise<MqttClient> {
   const client = mqtt.connect(url, { clientId: `device-${Math.random().toString(36).slice(2, 10)}`, clean: false, reconnectPeriod: 200 });
   client.on('error', () => {
     /* reconnects by itself */
   });
   await new Promise<void>((resolve) => client.once('connect', () => resolve()));
-  const messages: Published[] = [];
-  const acks: Promise<unknown>[] = [];
-  let publishing = true;
-  const loop = (async () => {
-    for (let i = 0; publishing; i++) {
-      for (const [k, site] of GAS_SITES.entries()) {
-        const m: Published = { site, ts: startTs + i * stepMs + k, ackedAt: null };
-        messages.push(m);
-        const payload = JSON.stringify({ ts: m.ts, values: { ch4_lel_pct: (i % 10) / 10, pressure_kpa: 5 + (i % 7) } });
-        acks.push(client.publishAsync(siteTopic(site, 'telemetry'), payload, { qos: 1 }).then(() => (m.ackedAt = Date.now())));
-      }
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-  })();
+  return client;
+}
+
+/** Publishes message `i` of every gas site at QoS 1 (times `stepMs` apart from `startTs`), recording when each is acknowledged. */
+function publishRound(client: MqttClient, messages: Published[], acks: Promise<unknown>[], i: number, startTs: number, stepMs: number, periodS?: number): void {
+  for (const [k, site] of GAS_SITES.entries()) {
+    const m: Published = { site, ts: startTs + i * stepMs + k, ackedAt: null };
+    messages.push(m);
+    const payload = JSON.stringify({ ts: m.ts, ...(periodS ? { period_s: periodS } : {}), values: { ch4_lel_pct: (i % 10) / 10, pressure_kpa: 5 + (i % 7) } });
+    acks.push(client.publishAsync(siteTopic(site, 'telemetry'), payload, { qos: 1 }).then(() => (m.ackedAt = Date.now())));
+  }
+}
+
+function stream(client: MqttClient, messages: Published[], acks: Promise<unknown>[], done: () => Promise<void>): DeviceStream {
   return {
     client,
     messages,
     acked: () => messages.filter((m) => m.ackedAt !== null).length,
     async finish() {
-      publishing = false;
-      await loop;
+      await done();
       await Promise.all(acks);
     },
   };
+}
+
+/** A steady stream: one message per gas site every `everyMs`, each a new time `stepMs` after the previous one from `startTs`. */
+export async function deviceStream(url: string, opts: { startTs: number; stepMs?: number; everyMs?: number }): Promise<DeviceStream> {
+  const { startTs, stepMs = 5000, everyMs = 20 } = opts;
+  const client = await device(url);
+  const messages: Published[] = [];
+  const acks: Promise<unknown>[] = [];
+  let publishing = true;
+  const loop = (async () => {
+    for (let i = 0; publishing; i++) {
+      publishRound(client, messages, acks, i, startTs, stepMs);
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return stream(client, messages, acks, async () => {
+    publishing = false;
+    await loop;
+  });
+}
+
+/** A backfill: `rounds` messages per gas site, each averaging `periodS` seconds from `startTs` on, all published at once. */
+export async function backfill(url: string, opts: { startTs: number; rounds: number; periodS: number }): Promise<DeviceStream> {
+  const client = await device(url);
+  const messages: Published[] = [];
+  const acks: Promise<unknown>[] = [];
+  for (let i = 0; i < opts.rounds; i++) publishRound(client, messages, acks, i, opts.startTs, opts.periodS * 1000, opts.periodS);
+  return stream(client, messages, acks, async () => undefined);
 }
 
 export interface Tally {
