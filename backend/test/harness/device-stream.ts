@@ -5,7 +5,7 @@ import { withDb, type TestEnv } from './hub-process.js';
 export const GAS_SITES = ['gas-lingshui-regulator', 'gas-qixianling-valve', 'gas-hekou-riser', 'gas-yingeshi-regulator'];
 /** Each message carries two readings. */
 export const READINGS_PER_MESSAGE = 2;
-/** A stream's readings lie within a day from its start time (tests keep streams a day apart). */
+/** A stream's readings lie within a day from its start time; a test keeps that day free of other streams' readings. */
 const STREAM_SPAN_MS = 86_400_000;
 
 export interface Published {
