@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { siteTopic } from '@tidewatch/contracts';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfill, hourlySince, READINGS_PER_MESSAGE, storedSince, tally } from './harness/device-stream.js';
 import { makeTestEnv, startHub, waitFor, withDb, type Hub, type TestEnv } from './harness/hub-process.js';
+import { watchRss } from './harness/peak-rss.js';
+import { mosquittoAvailable, startPrivateMosquitto } from './harness/private-mosquitto.js';
 
 let t: TestEnv;
 let hub: Hub | null = null;
@@ -60,5 +64,51 @@ describe('crash safety', () => {
       expect(r.rows[0]!.n).toBe(PER_SITE * SITES.length * 2);
     });
     await pub.endAsync();
+  });
+});
+
+// A day of 10-second means from each of the four sites: 34,560 messages, 69,120 readings.
+const BACKFILL_ROUNDS = 8640;
+
+describe.skipIf(!mosquittoAvailable)('crash safety during a backfill', () => {
+  it('completes a day of past readings, each stored once, when the hub is killed with SIGKILL in the middle and restarted', async () => {
+    // Behind a Mosquitto set up like production's (docker/mosquitto/mosquitto.conf): the hub's
+    // session keeps what arrives while the hub is down, far more than this burst.
+    const broker = await startPrivateMosquitto();
+    const env = await makeTestEnv();
+    const hubEnv = { MQTT_URL: broker.url, MQTT_CLIENT_ID: `tidewatch-hub-${randomBytes(4).toString('hex')}` };
+    let backfillHub = await startHub(env, hubEnv);
+    try {
+      const startTs = Date.UTC(2026, 0, 5);
+      const device = await backfill(broker.url, { startTs, rounds: BACKFILL_ROUNDS, periodS: 10 });
+      const total = BACKFILL_ROUNDS * 4 * READINGS_PER_MESSAGE;
+      await waitFor(async () => (await storedSince(env, startTs)) > total / 5, 60_000, 'a fifth of the backfill to be stored');
+      await backfillHub.kill();
+      const atKill = await storedSince(env, startTs);
+      backfillHub = await startHub(env, hubEnv);
+      const restartedAt = Date.now();
+      const rss = watchRss(backfillHub.proc.pid!);
+      await waitFor(async () => (await storedSince(env, startTs)) >= total, 60_000, 'the whole backfill after the restart');
+      const doneMs = Date.now() - restartedAt;
+      await device.finish();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const { peakMiB, hwmMiB } = rss.stop();
+      const result = await tally(env, device, startTs);
+      console.log(
+        `backfill: ${total} readings, ${atKill} stored when the hub was killed, the rest ${doneMs} ms after the restart; ` +
+          `restarted hub's peak RSS ${peakMiB} MiB while it caught up (VmHWM ${hwmMiB} MiB)`,
+      );
+      expect(atKill).toBeLessThan(total);
+      expect(result.missing).toEqual([]);
+      expect(result.partial).toBe(0);
+      expect(result.rows).toBe(total);
+      expect(await hourlySince(env, startTs)).toBe(total);
+      expect(peakMiB).toBeLessThan(350);
+      await device.client.endAsync();
+    } finally {
+      await backfillHub.stop();
+      await env.cleanup();
+      await broker.destroy();
+    }
   });
 });

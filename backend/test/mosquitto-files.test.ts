@@ -1,34 +1,24 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { siteTopic } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeLoopbackPort } from '../src/common/net.js';
 import { waitFor, withDb } from './harness/hub-process.js';
+import { mosquittoAvailable, startPrivateMosquitto, type PrivateMosquitto } from './harness/private-mosquitto.js';
 import { useHub } from './use-hub.js';
 
-const MOSQUITTO = '/usr/sbin/mosquitto';
 const DEVICES_CLI = fileURLToPath(new URL('../dist/cli/devices.js', import.meta.url));
 const HUB_PASSWORD = 'hub-secret-for-test';
 
 /** The hub is here for its database: the command issues credentials into it. */
 const ctx = useHub();
 const dir = mkdtempSync(path.join(tmpdir(), 'tidewatch-mosquitto-'));
-let broker: ChildProcess | null = null;
+let broker: PrivateMosquitto | null = null;
 let url = '';
 let printed = new Map<string, string>();
-
-async function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-}
 
 function runDevicesCommand(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [DEVICES_CLI, ...args], { env: { ...process.env, DATABASE_URL: ctx.t.dbUrl() }, encoding: 'utf8' });
@@ -39,16 +29,8 @@ function runDevicesCommand(args: string[]): { status: number | null; stdout: str
 async function startMosquitto(): Promise<void> {
   const passwd = spawnSync('mosquitto_passwd', ['-b', path.join(dir, 'passwd'), 'tidewatch-hub', HUB_PASSWORD], { encoding: 'utf8' });
   expect(passwd.status, passwd.stderr).toBe(0);
-  const port = await freeLoopbackPort();
-  const conf = path.join(dir, 'mosquitto.conf');
-  const runAs = process.getuid?.() === 0 ? ['user root'] : [];
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${path.join(dir, 'passwd')}`, `acl_file ${path.join(dir, 'acl')}`, 'persistence false', ...runAs, ''].join('\n'));
-  let log = '';
-  broker = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  broker.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  broker.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  await waitFor(async () => broker!.exitCode === null && (await portOpen(port)), 10_000, `mosquitto listening (${log})`);
-  url = `mqtt://127.0.0.1:${port}`;
+  broker = await startPrivateMosquitto(['allow_anonymous false', `password_file ${path.join(dir, 'passwd')}`, `acl_file ${path.join(dir, 'acl')}`, 'persistence false']);
+  url = broker.url;
 }
 
 function connect(username: string | undefined, password: string | undefined): Promise<MqttClient> {
@@ -65,15 +47,15 @@ async function refused(username: string | undefined, password: string | undefine
   }
 }
 
-describe.skipIf(!existsSync(MOSQUITTO))('npm run devices -- mosquitto: files a real Mosquitto 2 accepts', () => {
+describe.skipIf(!mosquittoAvailable)('npm run devices -- mosquitto: files a real Mosquitto 2 accepts', () => {
   beforeAll(async () => {
     const r = runDevicesCommand(['mosquitto', '--out', dir, 'air-hekou', 'gas-hekou-riser']);
     expect(r.status, r.stderr).toBe(0);
     printed = new Map(r.stdout.trim().split('\n').map((line) => line.split(' ') as [string, string]));
     await startMosquitto();
   });
-  afterAll(() => {
-    broker?.kill('SIGTERM');
+  afterAll(async () => {
+    await broker?.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
 
