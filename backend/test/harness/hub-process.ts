@@ -116,9 +116,9 @@ export interface Hub {
   kill(): Promise<void>;
 }
 
-/** Starts the built hub as its own process and waits until /api/health says ok. */
-export async function startHub(t: TestEnv, extraEnv: NodeJS.ProcessEnv = {}): Promise<Hub> {
-  const proc = spawn(process.execPath, [MAIN], { env: { ...t.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the built hub as its own process (`nodeArgs` before its script) and waits until /api/health says ok. */
+export async function startHub(t: TestEnv, extraEnv: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<Hub> {
+  const proc = spawn(process.execPath, [...nodeArgs, MAIN], { env: { ...t.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
