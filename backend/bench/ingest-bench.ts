@@ -327,12 +327,16 @@ async function main(): Promise<void> {
     const background = publisher.run({ ratePerS: opts.latencyRate / READINGS_PER_MESSAGE, untilMs: Number.POSITIVE_INFINITY });
     const latencyStart = usage(hubs);
     const backgroundStored = stored.value;
-    await sleep(2000); // the load settles
+    // Each probe site reports once first and the load settles: a site's first reading after a
+    // silence changes its status (and may close an alert), and that update of the site would
+    // take the live view's once-a-second slot of the next probe.
     let probe = 0;
+    await Promise.all(GAS.map((site) => pubs[1]!.publishAsync(siteTopic(site, 'telemetry'), `{"values":{"co_ppm":${probeValue(probe++)}}}`, { qos: 1 })));
+    await sleep(3000);
     await Promise.all(
       GAS.map(async (site, k) => {
         await sleep((k * PROBE_PERIOD_MS) / GAS.length);
-        while (probe < opts.latencySamples) {
+        while (probe < opts.latencySamples + GAS.length) {
           const value = probeValue(probe++);
           const arrived = new Promise<number>((resolve) => waiting.set(`${site}:${value}`, resolve));
           const sentAt = performance.now();
