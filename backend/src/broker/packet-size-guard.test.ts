@@ -73,6 +73,23 @@ describe('GuardedConnection', () => {
     expect(Buffer.concat(got)).toEqual(sent);
   });
 
+  it('sends what was written while corked in one socket write, in order', async () => {
+    const { guarded, client } = await pair(1000);
+    const writes: Buffer[] = [];
+    const write = guarded.socket.write.bind(guarded.socket);
+    guarded.socket.write = ((chunk: Buffer, cb?: (err?: Error | null) => void) => (writes.push(Buffer.from(chunk)), write(chunk, cb))) as typeof guarded.socket.write;
+    const acks = [1, 2, 3].map((messageId) => mqttPacket.generate({ cmd: 'puback', messageId }));
+    const received = new Promise<Buffer>((resolve) => {
+      let all = Buffer.alloc(0);
+      client.on('data', (d: Buffer) => (all = Buffer.concat([all, d])).length === 12 && resolve(all));
+    });
+    guarded.cork();
+    for (const a of acks) guarded.write(a);
+    process.nextTick(() => guarded.uncork());
+    expect(await received).toEqual(Buffer.concat(acks));
+    expect(writes).toEqual([Buffer.concat(acks)]);
+  });
+
   it('closes the socket on a packet over the limit without passing it on', async () => {
     const { guarded, client } = await pair(1000);
     const got: Buffer[] = [];

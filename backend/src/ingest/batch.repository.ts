@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { AbnormalFlag } from '@tidewatch/contracts';
 import type { CadenceRise } from './cadence-learner.js';
 import type { EventRow, FlaggedRow, ReadingRow, StatusChange } from './message-parser.js';
+import { numberArray } from './sql-arrays.js';
 
 export interface DeadLetterRow {
   receivedAtMs: number;
@@ -172,8 +173,10 @@ SELECT
   (SELECT count(*) FROM f_ins)::int AS flagged_inserted,
   coalesce((SELECT json_agg(json_build_array(site_key, metric_id, (extract(epoch FROM time) * 1000)::float8, value, flag)) FROM f_latest), '[]'::json) AS flagged_latest,
   ins.sites AS ins_sites, ins.metrics AS ins_metrics, ins.times AS ins_times, ins.vals AS ins_values
+-- The stored readings go back only when some were duplicates: else they are the input as it is.
 FROM (SELECT array_agg(site_key) AS sites, array_agg(metric_id) AS metrics,
-             array_agg((extract(epoch FROM time) * 1000)::float8) AS times, array_agg(value) AS vals FROM r_ins) ins
+             array_agg((extract(epoch FROM time) * 1000)::float8) AS times, array_agg(value) AS vals FROM r_ins
+      WHERE (SELECT n FROM r_count) < $26::int) ins
 `;
 
 interface SiteUpdate {
@@ -241,32 +244,32 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
     name: 'tidewatch-write-batch',
     text: WRITE_BATCH_SQL,
     values: [
-      readings.map((r) => r.siteKey),
-      readings.map((r) => r.metricId),
-      readings.map((r) => r.timeMs),
-      readings.map((r) => r.value),
-      rows.events.map((e) => e.siteKey),
-      rows.events.map((e) => e.timeMs),
+      numberArray(readings.map((r) => r.siteKey)),
+      numberArray(readings.map((r) => r.metricId)),
+      numberArray(readings.map((r) => r.timeMs)),
+      numberArray(readings.map((r) => r.value)),
+      numberArray(rows.events.map((e) => e.siteKey)),
+      numberArray(rows.events.map((e) => e.timeMs)),
       rows.events.map((e) => e.type),
       rows.events.map((e) => JSON.stringify(e.data)),
-      sites.map(([key]) => key),
-      sites.map(([, u]) => u.seenMs),
+      numberArray(sites.map(([key]) => key)),
+      numberArray(sites.map(([, u]) => u.seenMs)),
       sites.map(([, u]) => u.online),
-      sites.map(([, u]) => u.statusMs),
-      dl.map((d) => d.receivedAtMs),
+      numberArray(sites.map(([, u]) => u.statusMs)),
+      numberArray(dl.map((d) => d.receivedAtMs)),
       dl.map((d) => d.topic),
       dl.map((d) => d.reason),
       dl.map((d) => d.detail),
       dl.map((d) => d.payload),
-      dl.map((d) => d.payloadBytes),
-      flagged.map((f) => f.siteKey),
-      flagged.map((f) => f.metricId),
-      flagged.map((f) => f.timeMs),
-      flagged.map((f) => f.value),
+      numberArray(dl.map((d) => d.payloadBytes)),
+      numberArray(flagged.map((f) => f.siteKey)),
+      numberArray(flagged.map((f) => f.metricId)),
+      numberArray(flagged.map((f) => f.timeMs)),
+      numberArray(flagged.map((f) => f.value)),
       flagged.map((f) => f.flag),
       // Seconds covered: a declared period over an hour marks a value that is no hour's data.
-      readings.map((r) => r.periodS ?? 0),
-      readings.map((r) => (r.periodS === undefined ? Math.min(HOUR_S, r.assumedS ?? 0) : 0)),
+      numberArray(readings.map((r) => r.periodS ?? 0)),
+      numberArray(readings.map((r) => (r.periodS === undefined ? Math.min(HOUR_S, r.assumedS ?? 0) : 0))),
       readings.length,
     ],
   });
@@ -281,7 +284,10 @@ export async function writeBatch(client: pg.Pool | pg.PoolClient, rows: BatchRow
     flaggedInserted: row.flagged_inserted,
     flaggedLatest: row.flagged_latest.map(([siteKey, metricId, timeMs, value, flag]) => ({ siteKey, metricId, timeMs, value, flag })),
     events: row.events.map(([siteKey, timeMs, type, data]) => ({ siteKey, timeMs, type, data })),
-    stored: (row.ins_sites ?? []).map((siteKey, i) => ({ siteKey, metricId: row.ins_metrics![i]!, timeMs: row.ins_times![i]!, value: row.ins_values![i]! })),
+    stored:
+      row.inserted === readings.length
+        ? readings.map(({ siteKey, metricId, timeMs, value }) => ({ siteKey, metricId, timeMs, value }))
+        : (row.ins_sites ?? []).map((siteKey, i) => ({ siteKey, metricId: row.ins_metrics![i]!, timeMs: row.ins_times![i]!, value: row.ins_values![i]! })),
     sites: row.sites.map(([siteKey, lastSeenMs, online, statusAtMs]) => ({ siteKey, lastSeenMs, online, statusAtMs })),
   };
 }

@@ -125,10 +125,12 @@ export interface Hub {
 /**
  * Starts the built hub as its own process and waits until /api/health says ok. `ownGroup`:
  * in a process group of its own, as a terminal runs it (its pid is the group's id); `viaNpm`:
- * under npm, as `npm start` runs it (npm, a shell, then the hub; `proc` is npm).
+ * under npm, as `npm start` runs it (npm, a shell, then the hub; `proc` is npm); `nodeArgs`:
+ * node options before its script (the benchmark's profiling).
  */
-export async function startHub(t: TestEnv, extraEnv: NodeJS.ProcessEnv = {}, opts: { ownGroup?: boolean; viaNpm?: boolean } = {}): Promise<Hub> {
-  const [command, args] = opts.viaNpm ? ['npm', ['exec', '--offline', '--', 'node', MAIN]] : [process.execPath, [MAIN]];
+export async function startHub(t: TestEnv, extraEnv: NodeJS.ProcessEnv = {}, opts: { ownGroup?: boolean; viaNpm?: boolean; nodeArgs?: string[] } = {}): Promise<Hub> {
+  const nodeArgs = opts.nodeArgs ?? [];
+  const [command, args] = opts.viaNpm ? ['npm', ['exec', '--offline', '--', 'node', ...nodeArgs, MAIN]] : [process.execPath, [...nodeArgs, MAIN]];
   const proc = spawn(command, args, { env: { ...t.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownGroup === true });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -23,13 +23,14 @@ describe('writeBatch', () => {
     const pm25 = metricFor('air', 'pm25')!.id;
     const first = await writeBatch(db.pool, batch(site.key, pm25, [10, 20, 30]));
     expect(first).toMatchObject({ inserted: 3, duplicates: 0 });
-    expect(first.stored).toHaveLength(3);
+    // All new: the stored readings are the input's, in its order, with the fields the alert rules read.
+    expect(first.stored).toEqual(batch(site.key, pm25, [10, 20, 30]).readings);
     expect(first.latest).toEqual([{ siteKey: site.key, metricId: pm25, timeMs: HOUR + 120_000, value: 30 }]);
 
     // Redelivered in full, plus one new reading in the same hour.
     const again = await writeBatch(db.pool, batch(site.key, pm25, [10, 20, 30, 40]));
     expect(again).toMatchObject({ inserted: 1, duplicates: 3 });
-    expect(again.stored.map((r) => r.value)).toEqual([40]);
+    expect(again.stored).toEqual([{ siteKey: site.key, metricId: pm25, timeMs: HOUR + 180_000, value: 40 }]);
 
     const { rows } = await db.pool.query('SELECT n, sum, min, max FROM reading_hourly WHERE site_key = $1 AND metric_id = $2', [site.key, pm25]);
     expect(rows).toEqual([{ n: 4, sum: 100, min: 10, max: 40 }]);
