@@ -24,7 +24,8 @@ export const ADMIN_PASSWORD = 'integration-admin-pw';
 /**
  * Where the integration tests run: against DATABASE_URL / MQTT_URL when set (a fresh
  * database per test file on that server, a unique MQTT session), else the hub's own
- * embedded PostgreSQL and broker.
+ * embedded PostgreSQL and broker. `databaseServerUrl` picks another server for the database;
+ * `embeddedBroker` keeps the hub on its own broker even when MQTT_URL is set.
  */
 export interface TestEnv {
   env: NodeJS.ProcessEnv;
@@ -37,7 +38,7 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export async function makeTestEnv(): Promise<TestEnv> {
+export async function makeTestEnv(opts: { databaseServerUrl?: string; embeddedBroker?: boolean } = {}): Promise<TestEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tidewatch-test-'));
   const httpPort = await freeLoopbackPort();
   const env: NodeJS.ProcessEnv = {
@@ -53,7 +54,7 @@ export async function makeTestEnv(): Promise<TestEnv> {
     JWT_SECRET: randomBytes(32).toString('hex'),
   };
   let dbName: string | null = null;
-  const external = process.env.DATABASE_URL;
+  const external = opts.databaseServerUrl ?? process.env.DATABASE_URL;
   if (external) {
     dbName = `tidewatch_test_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: external });
@@ -66,8 +67,9 @@ export async function makeTestEnv(): Promise<TestEnv> {
   }
   let mqttUrl: string;
   const clientId = `tidewatch-test-${randomBytes(4).toString('hex')}`;
-  if (process.env.MQTT_URL) {
-    mqttUrl = process.env.MQTT_URL;
+  const externalBroker = opts.embeddedBroker ? undefined : process.env.MQTT_URL;
+  if (externalBroker) {
+    mqttUrl = externalBroker;
     env.MQTT_URL = mqttUrl;
     env.MQTT_CLIENT_ID = clientId;
   } else {
@@ -85,7 +87,7 @@ export async function makeTestEnv(): Promise<TestEnv> {
     hj212Port: Number(env.HJ212_PORT),
     dbUrl: () => env.DATABASE_URL ?? embeddedUrl(dataDir),
     async cleanup() {
-      if (process.env.MQTT_URL) {
+      if (externalBroker) {
         // End the hub's persistent session so the broker stops queueing for it.
         const c = await mqtt.connectAsync(mqttUrl, { clientId, clean: true, protocolVersion: 5 });
         await c.endAsync();
