@@ -62,14 +62,14 @@ describe.skipIf(skipReason !== null)(`TimescaleDB policies under a running hub${
       while (!stop) {
         await live.publishAsync(siteTopic('pump-caidaling', 'telemetry'), JSON.stringify({ ts: Date.now(), values: { wet_well_level_m: 2 + (published % 10) / 10 } }), { qos: 1 });
         published++;
-        await new Promise((r) => setTimeout(r, 10));
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
     })();
     await waitFor(async () => (await count('pump-caidaling')) > 20, 20_000, 'live readings flowing');
     const jobStart = Date.now();
     await withDb(ctx.t, (c) => runPolicy(c, 'policy_compression', 'reading'));
     const jobEnd = Date.now();
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     stop = true;
     await publishing;
     await live.endAsync();

@@ -25,8 +25,13 @@ export async function serverHasTimescaleDb(url: string | undefined): Promise<boo
 /** Why the TimescaleDB tests do not run on DATABASE_URL's server (null when they do). */
 export async function timescaleDbSkipReason(): Promise<string | null> {
   const url = process.env.DATABASE_URL;
-  if (!url) return 'skipped: no DATABASE_URL, the embedded PostgreSQL has no TimescaleDB';
-  return (await serverHasTimescaleDb(url)) ? null : `skipped: the server of DATABASE_URL (${new URL(url).host}) has no TimescaleDB preloaded`;
+  const reason = !url
+    ? 'skipped: no DATABASE_URL, the embedded PostgreSQL has no TimescaleDB'
+    : (await serverHasTimescaleDb(url))
+      ? null
+      : `skipped: the server of DATABASE_URL (${new URL(url).host}) has no TimescaleDB preloaded`;
+  if (reason) console.log(`TimescaleDB tests ${reason}`);
+  return reason;
 }
 
 export async function hasTimescaleDb(db: Queryable): Promise<boolean> {
