@@ -28,7 +28,8 @@ export const ADMIN_PASSWORD = 'integration-admin-pw';
 /**
  * Where the integration tests run: against DATABASE_URL / MQTT_URL when set (a fresh
  * database per test file on that server, a unique MQTT session), else the hub's own
- * embedded PostgreSQL and broker.
+ * embedded PostgreSQL and broker. `databaseServerUrl` picks another server for the database;
+ * `embeddedBroker` keeps the hub on its own broker even when MQTT_URL is set.
  */
 export interface TestEnv {
   env: NodeJS.ProcessEnv;
@@ -41,8 +42,12 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-/** `embedded`: the hub's own PostgreSQL and broker even when DATABASE_URL / MQTT_URL are set (tests of the embedded default). */
-export async function makeTestEnv(opts: { embedded?: boolean } = {}): Promise<TestEnv> {
+/**
+ * `embedded`: the hub's own PostgreSQL and broker even when DATABASE_URL / MQTT_URL are set
+ * (tests of the embedded default); `databaseServerUrl`: the database on another server;
+ * `embeddedBroker`: the hub's own broker even when MQTT_URL is set.
+ */
+export async function makeTestEnv(opts: { embedded?: boolean; databaseServerUrl?: string; embeddedBroker?: boolean } = {}): Promise<TestEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tidewatch-test-'));
   const httpPort = await freeLoopbackPort();
   const env: NodeJS.ProcessEnv = {
@@ -58,8 +63,8 @@ export async function makeTestEnv(opts: { embedded?: boolean } = {}): Promise<Te
     JWT_SECRET: randomBytes(32).toString('hex'),
   };
   let dbName: string | null = null;
-  const external = opts.embedded ? undefined : process.env.DATABASE_URL;
-  const externalBroker = opts.embedded ? undefined : process.env.MQTT_URL;
+  const external = opts.embedded ? undefined : (opts.databaseServerUrl ?? process.env.DATABASE_URL);
+  const externalBroker = opts.embedded || opts.embeddedBroker ? undefined : process.env.MQTT_URL;
   if (external) {
     dbName = `tidewatch_test_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: external });

@@ -44,6 +44,15 @@ export async function freshDatabase(): Promise<FreshDatabase> {
       sites,
       drop: async () => {
         await pool.end();
+        // pool.end() resolves before the server has seen its connections close; dropping WITH
+        // (FORCE) then terminates a closing connection, whose FATAL reaches no error listener.
+        await onServer(async (c) => {
+          for (let i = 0; i < 100; i++) {
+            const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+            if (rows[0]!.n === 0) return;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        });
         await drop();
       },
     };
