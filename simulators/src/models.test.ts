@@ -4,10 +4,11 @@ import { DAY, HOUR, SITES, SUMMER, WINTER, hourOf, mean, pearson, series, simula
 
 let winter: Run;
 let summer: Run;
+// Two weeks of every site's reports: about 3 s on an idle core, several times that on a busy machine.
 beforeAll(() => {
   winter = simulate(WINTER, 7 * DAY);
   summer = simulate(SUMMER, 7 * DAY);
-});
+}, 60_000);
 
 const byHour = (pts: { ts: number; v: number }[], hours: number[]): number => mean(pts.filter((p) => hours.includes(hourOf(p.ts))).map((p) => p.v));
 
