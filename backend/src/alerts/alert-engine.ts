@@ -4,6 +4,7 @@ import type { BatchReplay } from '../cluster/cluster.feature.js';
 import type { HubBus } from '../cluster/hub-bus.js';
 import { shardOf, WholeDistrict, type ShardWorker, type SiteOwnership } from '../cluster/site-ownership.js';
 import { comparePositions } from '../cluster/stream-position.js';
+import { JudgedShards } from './judged-shards.js';
 import type { BatchResult } from '../ingest/batch.repository.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
@@ -80,8 +81,8 @@ export class AlertEngine implements ShardWorker {
   private readonly dirty = new Map<string, { ruleId: string; siteKey: number }>();
   private unsubscribe: (() => void) | null = null;
   private readonly startedMs = Date.now();
-  /** The shards judged here (null: every site, a single hub). */
-  private readonly judged: Set<number> | null;
+  /** The shards judged here (every site on a hub on its own). */
+  private readonly judged: JudgedShards;
   /** Position in the cluster stream of the last batch judged (null on a single hub). */
   private position: string | null = null;
 
@@ -96,11 +97,7 @@ export class AlertEngine implements ShardWorker {
     private readonly levels: SiteAlertLevels = new SiteAlertLevels(registry),
     private readonly cluster: EngineCluster = { ownership: new WholeDistrict(), replay: null },
   ) {
-    this.judged = cluster.ownership.clustered ? new Set() : null;
-  }
-
-  private judges(siteKey: number): boolean {
-    return this.judged === null || this.judged.has(shardOf(siteKey));
+    this.judged = new JudgedShards(cluster.ownership.clustered);
   }
 
   onAlert(listener: AlertListener): () => void {
@@ -119,7 +116,7 @@ export class AlertEngine implements ShardWorker {
     await this.rulesRepo.syncDefaults();
     await this.reloadRules();
     // In a cluster, states are loaded shard by shard as this hub takes them (adopt).
-    if (!this.judged) for (const row of await this.rulesRepo.loadStates()) this.states.set(`${row.rule_id}:${row.site_key}`, row.state as RuleState);
+    if (!this.judged.clustered) for (const row of await this.rulesRepo.loadStates()) this.states.set(`${row.rule_id}:${row.site_key}`, row.state as RuleState);
     for (const a of await this.store.open()) this.trackOpen(a);
     await this.refreshGauge();
     const offCommitted = this.bus.onCommitted((result, position) => this.acceptBatch(result, position));
@@ -134,7 +131,7 @@ export class AlertEngine implements ShardWorker {
     this.timer.unref();
     this.saveTimer = setInterval(() => this.enqueue(() => this.saveDirty()), SAVE_MS);
     this.saveTimer.unref();
-    if (this.judged) this.cluster.ownership.attach(this);
+    if (this.judged.clustered) this.cluster.ownership.attach(this);
   }
 
   async stop(): Promise<void> {
@@ -146,8 +143,9 @@ export class AlertEngine implements ShardWorker {
 
   /** Writes the changed states, and in a cluster the stream position they are true at for every shard judged here. */
   private async saveDirty(): Promise<void> {
-    const at = this.judged ? (this.position ?? this.cluster.replay!.startPosition) : null;
-    const cursors = at && this.judged ? [...this.judged].map((shard) => ({ shard, position: at })) : [];
+    const cursors = this.judged.clustered ? this.judged.cursors(this.position ?? this.cluster.replay!.startPosition) : [];
+    // States of shards no longer judged here are the new owner's to write.
+    for (const [key, d] of this.dirty) if (!this.judged.judges(d.siteKey)) this.dirty.delete(key);
     if (this.dirty.size === 0 && cursors.length === 0) return;
     const batch = [...this.dirty.entries()];
     this.dirty.clear();
@@ -189,9 +187,12 @@ export class AlertEngine implements ShardWorker {
     void this.enqueue(async () => {
       try {
         if (this.opts.batchDelayMs) await new Promise((resolve) => setTimeout(resolve, this.opts.batchDelayMs));
-        await this.onBatch(result, (siteKey) => this.judges(siteKey));
+        await this.onBatch(result, (siteKey) => this.judged.judges(siteKey, position));
       } finally {
-        if (position) this.position = position;
+        if (position) {
+          this.position = position;
+          this.judged.reached(position);
+        }
         this.queuedBatches--;
         if (this.queuedBatches < ALERT_QUEUE_MAX) this.roomWaiters.splice(0).forEach((r) => r());
       }
@@ -199,11 +200,18 @@ export class AlertEngine implements ShardWorker {
     return this.whenBelow();
   }
 
-  /** Runs `fn` after everything queued before it. */
+  /** Runs `fn` after everything queued before it; a failure is logged. */
   enqueue(fn: () => Promise<void>): Promise<void> {
     const next = this.queue.then(fn).catch((err: unknown) => this.log.error({ err: String(err) }, 'alert evaluation failed'));
     this.queue = next;
     return next;
+  }
+
+  /** Runs `fn` after everything queued before it; a failure goes to the caller (and the queue goes on). */
+  private enqueueOrFail(fn: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** The rules that apply to a site, with its overrides. */
@@ -218,47 +226,63 @@ export class AlertEngine implements ShardWorker {
     return out;
   }
 
-  /** Starts judging these shards (ShardWorker): their saved states, then the stream since they were saved. */
-  adopt(shards: number[]): Promise<void> {
-    return this.enqueue(async () => {
+  /**
+   * Starts judging these shards (ShardWorker): their saved states, then the stream from where
+   * they were saved up to where this engine is. Does nothing if `held` says the leases went
+   * meanwhile; rejects if the states cannot be loaded or the stream read (the leases go back).
+   */
+  adopt(shards: number[], held: () => boolean): Promise<void> {
+    return this.enqueueOrFail(async () => {
       const adopted = new Set(shards);
       const keys = this.registry.all().filter((s) => adopted.has(shardOf(s.key))).map((s) => s.key);
-      for (const row of await this.rulesRepo.loadStates(keys)) this.states.set(`${row.rule_id}:${row.site_key}`, row.state as RuleState);
+      const rows = await this.rulesRepo.loadStates(keys);
       const saved = new Map((await this.rulesRepo.cursors(shards)).map((c) => [c.shard, c.position]));
-      for (const s of shards) this.judged!.add(s);
+      if (!held()) return;
+      for (const row of rows) this.states.set(`${row.rule_id}:${row.site_key}`, row.state as RuleState);
       const replay = this.cluster.replay!;
-      const upTo = this.position ?? replay.startPosition;
-      const from = [...saved.values()].filter((p) => comparePositions(p, upTo) < 0).sort(comparePositions)[0];
+      const at = this.position ?? replay.startPosition;
+      this.judged.add(shards, saved, at);
+      const from = [...saved.values()].filter((p) => comparePositions(p, at) < 0).sort(comparePositions)[0];
       if (from === undefined) return;
       const oldest = await replay.oldestPosition();
       if (oldest && comparePositions(from, oldest) < 0) {
         this.log.warn({ shards, savedAt: from, oldest }, 'cluster stream no longer holds everything since these shards were saved: their rule timers restart from what it holds');
       }
       let replayed = 0;
-      await replay.range(from, upTo, async (result, position) => {
-        replayed++;
-        await this.onBatch(result, (siteKey) => {
-          const shard = shardOf(siteKey);
-          const since = saved.get(shard);
-          return adopted.has(shard) && since !== undefined && comparePositions(since, position) < 0;
+      try {
+        await replay.range(from, at, async (result, position) => {
+          replayed++;
+          await this.onBatch(result, (siteKey) => {
+            const shard = shardOf(siteKey);
+            const since = saved.get(shard);
+            return adopted.has(shard) && since !== undefined && comparePositions(since, position) < 0;
+          });
         });
-      });
+      } catch (err) {
+        this.drop(shards);
+        throw err;
+      }
       this.log.info({ shards, replayed }, 'shards adopted: rule states loaded, stream replayed');
     });
   }
 
-  /** Stops judging these shards once their states are saved (ShardWorker). */
+  /** Stops judging these shards once their states are saved (ShardWorker); rejects, still judging them, if the save fails. */
   relinquish(shards: number[]): Promise<void> {
-    return this.enqueue(async () => {
+    return this.enqueueOrFail(async () => {
       await this.saveDirty();
-      this.forget(shards);
+      this.drop(shards);
     });
   }
 
-  /** Stops judging these shards and drops their states (ShardWorker). */
+  /** Stops judging these shards at once, their leases gone (ShardWorker); their states go after the work in hand. */
   forget(shards: number[]): void {
+    this.judged.remove(shards);
+    void this.enqueue(async () => this.drop(shards));
+  }
+
+  private drop(shards: readonly number[]): void {
     const gone = new Set(shards);
-    for (const s of shards) this.judged?.delete(s);
+    this.judged.remove(shards);
     for (const [key, d] of this.dirty) if (gone.has(shardOf(d.siteKey))) this.dirty.delete(key);
     for (const key of this.states.keys()) if (gone.has(shardOf(Number(key.slice(key.lastIndexOf(':') + 1))))) this.states.delete(key);
   }
@@ -294,7 +318,7 @@ export class AlertEngine implements ShardWorker {
   /** Time-driven rules (silence, open hazards, derived values) and escalation. */
   async tick(nowMs: number): Promise<void> {
     for (const site of this.registry.all()) {
-      if (!this.judges(site.key)) continue;
+      if (!this.judged.judges(site.key)) continue;
       const rules = this.rulesFor(site).filter((r) => r.definition.levels.some((l) => usesTime(l.when)));
       if (rules.length === 0) continue;
       const derived = this.opts.derived(site);
@@ -332,7 +356,7 @@ export class AlertEngine implements ShardWorker {
     for (const a of await this.store.list({ state: 'active', severity: 'critical', limit: 10_000 })) {
       // Each alert is escalated by the hub judging its site: once across a cluster.
       const site = this.registry.lookup(a.site);
-      if (!site || !this.judges(site.key)) continue;
+      if (!site || !this.judged.judges(site.key)) continue;
       const openFor = nowMs - Date.parse(a.opened_at);
       const since = nowMs - Date.parse(a.announced_at);
       const due = (this.opts.escalateMin * 60_000) * (a.escalation_level + 1);

@@ -16,6 +16,8 @@ export type AlertAnnouncementListener = (event: string, alert: AlertRecord) => v
  * promise holds back the batches after it until it settles.
  */
 export abstract class HubBus {
+  /** Starts handing out what other hubs committed; called once every listener is in place. */
+  listen(): void {}
   abstract onCommitted(listener: BusListener): () => void;
   abstract onAlert(listener: AlertAnnouncementListener): () => void;
   /** Tells every hub (this one included) that an alert changed. */

@@ -63,21 +63,28 @@ export class RedisBus extends HubBus {
 
   async start(events: IngestEvents): Promise<void> {
     const onError = (err: Error): void => this.log.warn({ err: err.message }, 'redis connection failed (cluster bus)');
-    this.writer = createClient({ url: this.url }).on('error', onError);
+    // Commands fail at once while Redis is away (not queued for ever): appends retry and give up in time, and stop never hangs.
+    this.writer = createClient({ url: this.url, disableOfflineQueue: true }).on('error', onError);
     this.reader = this.writer.duplicate().on('error', onError);
     await Promise.all([this.writer.connect(), this.reader.connect()]);
     const newest = (await this.writer.xRevRange(this.key, '+', '-', { COUNT: 1 })) as StreamEntry[];
     this.startPosition = this.lastRead = newest[0]?.id ?? '0-0';
     this.unsubscribe = events.onCommitted((result) => this.append(result));
     this.running = true;
-    this.loop = this.readLoop();
+  }
+
+  /** Starts reading the stream from where it stood at start: no entry is handed out before every listener is there. */
+  override listen(): void {
+    if (this.running && !this.loop) this.loop = this.readLoop();
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.running = false;
+    // A blocked XREAD is cut rather than waited for.
+    this.reader?.destroy();
     await this.loop;
-    await Promise.all([this.writer?.quit().catch(() => undefined), this.reader?.quit().catch(() => undefined)]);
+    await this.writer?.close().catch(() => undefined);
   }
 
   onCommitted(listener: BusListener): () => void {

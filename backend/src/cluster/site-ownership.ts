@@ -5,9 +5,12 @@ import { planShards, SHARDS, shardOf } from './shard-plan.js';
 
 /** What judges the sites' rules: told which shards it gains and loses. */
 export interface ShardWorker {
-  /** Starts judging these shards' sites: loads their saved rule states and catches up on what came after. */
-  adopt(shards: number[]): Promise<void>;
-  /** Stops judging them once their rule states are saved (their leases go right after). */
+  /**
+   * Starts judging these shards' sites: loads their saved rule states and catches up on what
+   * came after; does nothing if `held()` is false by then. Rejects if it could not.
+   */
+  adopt(shards: number[], held: () => boolean): Promise<void>;
+  /** Stops judging them once their rule states are saved (their leases go right after); rejects, still judging them, if it could not. */
   relinquish(shards: number[]): Promise<void>;
   /** Stops judging them at once: their leases are already gone. */
   forget(shards: number[]): void;
@@ -47,6 +50,8 @@ export class ShardLeases implements SiteOwnership {
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Counts lost sessions: an adoption begun before a loss must not take effect after it. */
+  private generation = 0;
 
   constructor(
     private readonly leases: (onLost: () => void) => LeasesRepository,
@@ -108,27 +113,53 @@ export class ShardLeases implements SiteOwnership {
     const taken = new Set(await repo.takenShards());
     const { take, give } = planShards(this.mine, taken, members);
     if (give.length > 0) {
+      // States saved first; a failed save keeps the shards here for the next round.
       await this.worker!.relinquish(give);
-      for (const s of give) {
+      await this.release(repo, give);
+      this.log.info({ gave: give, members }, 'shards handed on');
+    }
+    const got: number[] = [];
+    const generation = this.generation;
+    try {
+      for (const s of take) {
+        if (!(await repo.tryTakeShard(s))) continue;
+        got.push(s);
+        this.mine.add(s);
+        this.metrics.clusterShardHeld.set({ shard: s }, 1);
+      }
+    } finally {
+      if (got.length > 0) await this.adopt(repo, got, generation, members);
+    }
+  }
+
+  private async adopt(repo: LeasesRepository, shards: number[], generation: number, members: number): Promise<void> {
+    try {
+      await this.worker!.adopt(shards, () => this.generation === generation);
+      this.log.info({ took: shards, members }, 'shards taken');
+    } catch (err) {
+      // Not judged here after all: the leases go back for this or another hub's next round.
+      this.log.warn({ shards, err: String(err) }, 'shards not adopted; handing them back');
+      if (this.generation === generation) await this.release(repo, shards);
+    }
+  }
+
+  /** Gives leases back; if that fails the session is closed, which gives back all of them. */
+  private async release(repo: LeasesRepository, shards: number[]): Promise<void> {
+    try {
+      for (const s of shards) {
         await repo.giveShard(s);
         this.mine.delete(s);
         this.metrics.clusterShardHeld.set({ shard: s }, 0);
       }
-      this.log.info({ gave: give, members }, 'shards handed on');
-    }
-    const got: number[] = [];
-    for (const s of take) if (await repo.tryTakeShard(s)) got.push(s);
-    if (got.length > 0) {
-      for (const s of got) {
-        this.mine.add(s);
-        this.metrics.clusterShardHeld.set({ shard: s }, 1);
-      }
-      await this.worker!.adopt(got);
-      this.log.info({ took: got, members }, 'shards taken');
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'a lease could not be given back: leaving the cluster session');
+      repo.close();
+      this.lost();
     }
   }
 
   private lost(): void {
+    this.generation++;
     const had = [...this.mine];
     this.mine.clear();
     this.leading = false;

@@ -13,6 +13,9 @@ export function createPool(url: string, statementTimeoutMs: number, log: Logger)
     connectionTimeoutMillis: 5_000,
     statement_timeout: statementTimeoutMs,
     idle_in_transaction_session_timeout: 60_000,
+    // A dead server or a cut network is noticed in about a minute, not after the system's two hours.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   // Once ending, the pool's connections close on their own time and the embedded database's
   // stop may end them first: not a failure.

@@ -2,7 +2,7 @@ import { airFeature } from '../air/air.feature.js';
 import { alertsFeature } from '../alerts/alerts.feature.js';
 import { SiteAlertLevels } from '../alerts/site-alert-levels.js';
 import { auditFeature } from '../audit/audit.feature.js';
-import { clusterFeature } from '../cluster/cluster.feature.js';
+import { clusterFeature, type ClusterFeature } from '../cluster/cluster.feature.js';
 import type { SiteOwnership } from '../cluster/site-ownership.js';
 import { authFeature, type AuthFeature } from '../auth/auth.feature.js';
 import type { FirstAdmin } from '../auth/first-admin.js';
@@ -34,6 +34,7 @@ export class Hub {
   private auth: AuthFeature | null = null;
   registry: SiteRegistry | null = null;
   private ownership: SiteOwnership | null = null;
+  private cluster: ClusterFeature | null = null;
 
   constructor(
     readonly config: Config,
@@ -52,7 +53,7 @@ export class Hub {
     const catalogue = await openSiteCatalogue(pool, config.TZ_DISTRICT);
     this.registry = catalogue.registry;
     const ingest = await this.add(ingestFeature(pool, catalogue, metrics, config, log, onceOnly));
-    const cluster = await this.add(clusterFeature(pool, ingest.events, metrics, config, log));
+    const cluster = (this.cluster = await this.add(clusterFeature(pool, ingest.events, metrics, config, log)));
     this.ownership = cluster.ownership;
     // Each hub learns the sites' cadence from the readings every hub stores.
     cluster.bus.onCommitted((result, _position, local) => {
@@ -101,8 +102,12 @@ export class Hub {
     return this.built;
   }
 
-  /** Starts taking device messages; call once the hub serves HTTP and socket.io. */
+  /**
+   * Starts taking device messages, and the cluster's committed batches from the other hubs;
+   * call once the hub serves HTTP and socket.io (every listener is then in place).
+   */
   startIntake(): Promise<void> {
+    this.cluster!.bus.listen();
     return this.intake!.open();
   }
 
