@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAlert } from '../../backend/test/harness/alert-rows.js';
 import { addUser, api, login, makeTestEnv, startHub, TEST_USER_PASSWORD, type Hub, type TestEnv } from '../../backend/test/harness/hub-process.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, watchedPage } from './browser.js';
 
 /** The duty room's alert log (bulk resolve with one note) and the printable shift handover, in Chromium. */
 let t: TestEnv;
@@ -27,8 +27,7 @@ beforeAll(async () => {
     ids.push(await insertAlert(t, { site: sites[i]!, rule: `e2e-log-${i}`, severity: i === 0 ? 'critical' : 'major', state: 'active', opened, title_zh: title, title_en: `${title.split(' ')[0]} alert ${i}` }));
   }
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  page = await watchedPage(browser, pageErrors);
 });
 
 afterAll(async () => {

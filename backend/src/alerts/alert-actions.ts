@@ -1,7 +1,7 @@
-import type { AlertState } from '@tidewatch/contracts';
+import type { AlertPage, BulkOutcome, Handover } from '@tidewatch/contracts';
 import { districtZone } from '../common/district-zone.js';
 import type { AlertEngine } from './alert-engine.js';
-import type { AlertLogRepository, Handover } from './alert-log.repository.js';
+import type { AlertLogRepository } from './alert-log.repository.js';
 import type { AlertFilter, AlertStore, AlertHistoryEntry, AlertRecord } from './alerts.repository.js';
 import { AlertNotFoundError, AlertStateError } from './alerts.repository.js';
 import { handoverPeriod } from './shift.js';
@@ -10,21 +10,6 @@ import { handoverPeriod } from './shift.js';
 const BULK = { bulk: true };
 
 export type BulkAction = 'acknowledge' | 'resolve';
-
-/** What a bulk step did to one alert: done, already past that step (its state now), or no such alert. */
-export interface BulkOutcome {
-  id: number;
-  outcome: 'done' | 'already' | 'not_found';
-  state: AlertState | null;
-}
-
-/** One page of the alert log and how many alerts the filter matches in all. */
-export interface AlertPage {
-  total: number;
-  limit: number;
-  offset: number;
-  alerts: AlertRecord[];
-}
 
 /** What people do to alerts: each step is stored, then announced (socket.io, webhooks, site status). */
 export class AlertActions {

@@ -1,4 +1,4 @@
-import type { AlertSeverity } from '@tidewatch/contracts';
+import type { Handover, HandoverAction } from '@tidewatch/contracts';
 import type pg from 'pg';
 import { isoUtc as ISO } from '../common/sql.js';
 import { SELECT, type AlertRecord } from './alerts.repository.js';
@@ -6,33 +6,6 @@ import type { Period } from './shift.js';
 
 /** Each list of a handover holds at most this many entries (a shift's worth many times over). */
 export const HANDOVER_LIST_LIMIT = 2000;
-
-/** Something a person did to an alert during a shift, with the alert it was done to. */
-export interface HandoverAction {
-  at: string;
-  action: string;
-  actor: string;
-  note: string | null;
-  data: Record<string, unknown>;
-  alert: number;
-  site: string;
-  site_name_zh: string;
-  site_name_en: string;
-  severity: AlertSeverity;
-  title_zh: string;
-  title_en: string;
-}
-
-export interface Handover {
-  from: string;
-  to: string;
-  /** Alerts opened during the shift, oldest first. */
-  opened: AlertRecord[];
-  /** Alerts opened before its end and not resolved by then, most severe first. */
-  open_at_end: AlertRecord[];
-  /** What people did during it (acknowledged, resolved, assigned, commented), in order. */
-  actions: HandoverAction[];
-}
 
 const BY_SEVERITY = `CASE a.severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 WHEN 'minor' THEN 2 ELSE 3 END`;
 

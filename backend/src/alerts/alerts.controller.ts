@@ -5,8 +5,8 @@ import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
 import { Audited } from '../common/audited.js';
 import { decimalId as idParam } from '../common/http-schemas.js';
-import { AlertActions, type AlertPage, type BulkOutcome } from './alert-actions.js';
-import type { Handover } from './alert-log.repository.js';
+import type { AlertPage, BulkOutcome, Handover } from '@tidewatch/contracts';
+import { AlertActions } from './alert-actions.js';
 import { alertListQuery, assignBody, bulkBody, handoverQuery, noteBody, requiredNote } from './alert.schemas.js';
 import type { AlertHistoryEntry, AlertRecord } from './alerts.repository.js';
 

@@ -1,5 +1,7 @@
-import type { AlertRecord, AlertSeverity, AlertState } from '@tidewatch/contracts';
+import type { AlertPage, BulkOutcome, Handover } from '@tidewatch/contracts';
 import { apiFetch } from './http';
+
+export type { AlertPage, BulkOutcome, Handover, HandoverAction } from '@tidewatch/contracts';
 
 /** The alert log's filters as the page holds them: empty strings are "any". */
 export interface LogFilter {
@@ -14,42 +16,6 @@ export interface LogFilter {
 }
 
 export const EMPTY_FILTER: LogFilter = { state: '', severity: '', kind: '', site: '', from: '', to: '', q: '' };
-
-export interface AlertPage {
-  total: number;
-  limit: number;
-  offset: number;
-  alerts: AlertRecord[];
-}
-
-export interface BulkOutcome {
-  id: number;
-  outcome: 'done' | 'already' | 'not_found';
-  state: AlertState | null;
-}
-
-export interface HandoverAction {
-  at: string;
-  action: string;
-  actor: string;
-  note: string | null;
-  data: Record<string, unknown>;
-  alert: number;
-  site: string;
-  site_name_zh: string;
-  site_name_en: string;
-  severity: AlertSeverity;
-  title_zh: string;
-  title_en: string;
-}
-
-export interface Handover {
-  from: string;
-  to: string;
-  opened: AlertRecord[];
-  open_at_end: AlertRecord[];
-  actions: HandoverAction[];
-}
 
 /** The query string of `GET /api/alerts/log` for a filter and page (filters left empty are left out). */
 export function logQuery(filter: LogFilter, limit: number, offset: number): string {
