@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   'alert.resolve',
   'alert.assign',
   'alert.comment',
+  'alert.bulk',
   'report.regenerate',
   'review.mark',
   'review.withdraw',

@@ -9,3 +9,4 @@ export * from './flags.js';
 export * from './district-time.js';
 export * from './review.js';
 export * from './cadence.js';
+export * from './alert-log.js';

@@ -1,6 +1,6 @@
 import { SITE_KINDS } from '@tidewatch/contracts';
 import { z } from 'zod';
-import { queryInt, siteIdParam } from '../common/http-schemas.js';
+import { queryEndTime, queryInt, queryTime, siteIdParam } from '../common/http-schemas.js';
 import { ruleDefinitionSchema, SEVERITIES } from './rule-model.js';
 
 /** Query and body schemas of the alerts and rules API. */
@@ -10,9 +10,26 @@ export const alertListQuery = z
     kind: z.enum(SITE_KINDS).optional(),
     site: siteIdParam.optional(),
     severity: z.enum(SEVERITIES).optional(),
+    /** Opened at or after `from`, before `to`. */
+    from: queryTime.optional(),
+    to: queryEndTime.optional(),
+    /** Words in the title (either language), the site's name or a note of its history. */
+    q: z.string().trim().min(1).max(200).optional(),
     limit: queryInt(1, 1000, 200),
+    offset: queryInt(0, 1_000_000, 0),
   })
   .strict();
+/** At most this many alerts in one bulk step: a shift's backlog, not the whole table. */
+export const MAX_BULK_IDS = 500;
+export const bulkBody = z
+  .object({
+    ids: z.array(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)).min(1).max(MAX_BULK_IDS),
+    action: z.enum(['acknowledge', 'resolve']),
+    note: z.string().trim().max(2000).default(''),
+  })
+  .strict();
+/** A shift: default the current one (docs/contract.md §4.5). */
+export const handoverQuery = z.object({ from: queryTime.optional(), to: queryEndTime.optional() }).strict();
 export const noteBody = z.object({ note: z.string().trim().max(2000).default('') }).strict();
 export const requiredNote = z.object({ note: z.string().trim().min(1).max(2000) }).strict();
 export const assignBody = z.object({ username: z.string().min(1).max(64), note: z.string().trim().max(2000).default('') }).strict();

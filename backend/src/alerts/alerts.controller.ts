@@ -5,8 +5,9 @@ import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
 import { Audited } from '../common/audited.js';
 import { decimalId as idParam } from '../common/http-schemas.js';
+import type { AlertPage, BulkOutcome, Handover } from '@tidewatch/contracts';
 import { AlertActions } from './alert-actions.js';
-import { alertListQuery, assignBody, noteBody, requiredNote } from './alert.schemas.js';
+import { alertListQuery, assignBody, bulkBody, handoverQuery, noteBody, requiredNote } from './alert.schemas.js';
 import type { AlertHistoryEntry, AlertRecord } from './alerts.repository.js';
 
 @ApiTags('alerts')
@@ -18,6 +19,26 @@ export class AlertsController {
   @Get()
   list(@Query({ schema: alertListQuery }) q: z.infer<typeof alertListQuery>): Promise<AlertRecord[]> {
     return this.actions.list(q);
+  }
+
+  /** The alert log: the same filters, one page with the total matched. */
+  @Get('log')
+  log(@Query({ schema: alertListQuery }) q: z.infer<typeof alertListQuery>): Promise<AlertPage> {
+    return this.actions.page(q);
+  }
+
+  @Get('handover')
+  handover(@Query({ schema: handoverQuery }) q: z.infer<typeof handoverQuery>): Promise<Handover> {
+    return this.actions.handover(q.from, q.to);
+  }
+
+  @Post('bulk')
+  @Audited('alert.bulk')
+  @HttpCode(200)
+  @RequireRole('operator')
+  async bulk(@Body({ schema: bulkBody }) b: z.infer<typeof bulkBody>, @Req() req: AuthedRequest): Promise<{ action: string; done: number; results: BulkOutcome[] }> {
+    const results = await this.actions.bulk(b.ids, b.action, req.user!.username, b.note);
+    return { action: b.action, done: results.filter((r) => r.outcome === 'done').length, results };
   }
 
   @Get(':id')

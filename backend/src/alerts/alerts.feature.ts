@@ -9,6 +9,7 @@ import type { SiteRegistry } from '../sites/site-registry.js';
 import { AlertActions } from './alert-actions.js';
 import { AlertEngine, type AlertEngineOptions } from './alert-engine.js';
 import { AlertFiguresRepository } from './alert-figures.repository.js';
+import { AlertLogRepository } from './alert-log.repository.js';
 import { AlertsController } from './alerts.controller.js';
 import { AlertStore } from './alerts.repository.js';
 import { WebhookNotifier } from './notifier.js';
@@ -70,7 +71,7 @@ export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: C
     providers: [
       { provide: AlertStore, useValue: store },
       { provide: AlertEngine, useValue: engine },
-      { provide: AlertActions, useValue: new AlertActions(store, engine) },
+      { provide: AlertActions, useValue: new AlertActions(store, engine, new AlertLogRepository(pool)) },
       { provide: RulesService, useValue: new RulesService(rules, engine, registry) },
     ],
     start: () => engine.start(),

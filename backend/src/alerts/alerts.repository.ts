@@ -2,7 +2,7 @@ import type { AlertRecord, AlertState } from '@tidewatch/contracts';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/domain-errors.js';
 import type pg from 'pg';
 import type { Severity } from './rule-model.js';
-import { isoUtc as ISO } from '../common/sql.js';
+import { containsPattern, isoUtc as ISO } from '../common/sql.js';
 
 export type { AlertRecord, AlertState };
 
@@ -14,7 +14,7 @@ export interface AlertHistoryEntry {
   data: Record<string, unknown>;
 }
 
-const SELECT = `
+export const SELECT = `
 SELECT a.id::int, s.id AS site, s.name_zh AS site_name_zh, s.name_en AS site_name_en, s.kind, a.rule_id AS rule, a.severity, a.state,
   a.cleared, ${ISO('a.cleared_at')} AS cleared_at, a.title_zh, a.title_en, a.detail, ${ISO('a.opened_at')} AS opened_at,
   ${ISO('a.last_triggered_at')} AS last_triggered_at, a.triggers, ${ISO('a.acknowledged_at')} AS acknowledged_at, a.acknowledged_by,
@@ -27,7 +27,39 @@ export interface AlertFilter {
   kind?: string;
   site?: string;
   severity?: Severity;
+  /** Opened in [from, to). */
+  from?: Date;
+  to?: Date;
+  /** Text in the title, the site's name or a note of the alert's history. */
+  q?: string;
   limit: number;
+  offset?: number;
+}
+
+/** The WHERE clause (possibly empty) and its parameters for a filter, numbered from $1. */
+function filterSql(f: AlertFilter): { where: string; values: unknown[] } {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const param = (v: unknown): string => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  if (f.state === 'open') where.push(`a.state <> 'resolved'`);
+  else if (f.state === 'cleared') where.push(`a.cleared AND a.state <> 'resolved'`);
+  else if (f.state) where.push(`a.state = ${param(f.state)}`);
+  if (f.kind) where.push(`s.kind = ${param(f.kind)}`);
+  if (f.site) where.push(`s.id = ${param(f.site)}`);
+  if (f.severity) where.push(`a.severity = ${param(f.severity)}`);
+  if (f.from) where.push(`a.opened_at >= ${param(f.from)}`);
+  if (f.to) where.push(`a.opened_at < ${param(f.to)}`);
+  if (f.q) {
+    const p = param(containsPattern(f.q));
+    where.push(
+      `(a.title_zh ILIKE ${p} OR a.title_en ILIKE ${p} OR s.name_zh ILIKE ${p} OR s.name_en ILIKE ${p}
+        OR EXISTS (SELECT 1 FROM alert_event e WHERE e.alert_id = a.id AND e.note ILIKE ${p}))`,
+    );
+  }
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', values };
 }
 
 export interface Trigger {
@@ -46,7 +78,11 @@ export class AlertNotFoundError extends NotFoundError {
   }
 }
 /** The alert's state does not allow the step (acknowledging a resolved alert, say). */
-export class AlertStateError extends ConflictError {}
+export class AlertStateError extends ConflictError {
+  constructor(readonly state: AlertState) {
+    super(`the alert is ${state}`);
+  }
+}
 /** An alert may be assigned only to a user of the hub. */
 export class NoSuchAssigneeError extends InvalidRequestError {
   constructor() {
@@ -59,24 +95,21 @@ export class AlertStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async list(f: AlertFilter): Promise<AlertRecord[]> {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    const add = (sql: string, v: unknown): void => {
-      values.push(v);
-      where.push(sql.replace('?', `$${values.length}`));
-    };
-    if (f.state === 'open') where.push(`a.state <> 'resolved'`);
-    else if (f.state === 'cleared') where.push(`a.cleared AND a.state <> 'resolved'`);
-    else if (f.state) add('a.state = ?', f.state);
-    if (f.kind) add('s.kind = ?', f.kind);
-    if (f.site) add('s.id = ?', f.site);
-    if (f.severity) add('a.severity = ?', f.severity);
-    values.push(f.limit);
-    const { rows } = await this.pool.query<AlertRecord>(
-      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.opened_at DESC, a.id DESC LIMIT $${values.length}`,
-      values,
-    );
+    const { where, values } = filterSql(f);
+    const n = values.length;
+    const { rows } = await this.pool.query<AlertRecord>(`${SELECT} ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
+      ...values,
+      f.limit,
+      f.offset ?? 0,
+    ]);
     return rows;
+  }
+
+  /** How many alerts the filter matches, whatever its limit and offset. */
+  async count(f: AlertFilter): Promise<number> {
+    const { where, values } = filterSql(f);
+    const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM alert a JOIN site s ON s.key = a.site_key ${where}`, values);
+    return rows[0]!.n;
   }
 
   async get(id: number): Promise<AlertRecord | null> {
@@ -173,12 +206,13 @@ export class AlertStore {
     });
   }
 
-  async acknowledge(id: number, actor: string, note: string): Promise<AlertRecord> {
-    return this.transition(id, actor, note, 'acknowledged', `state = 'active'`, `state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2`, [actor]);
+  /** `data` goes into the history entry (a bulk step says so). */
+  async acknowledge(id: number, actor: string, note: string, data: Record<string, unknown> = {}): Promise<AlertRecord> {
+    return this.transition(id, actor, note, 'acknowledged', `state = 'active'`, `state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2`, [actor], data);
   }
 
-  async resolve(id: number, actor: string, note: string): Promise<AlertRecord> {
-    return this.transition(id, actor, note, 'resolved', `state <> 'resolved'`, `state = 'resolved', resolved_at = now(), resolved_by = $2`, [actor]);
+  async resolve(id: number, actor: string, note: string, data: Record<string, unknown> = {}): Promise<AlertRecord> {
+    return this.transition(id, actor, note, 'resolved', `state <> 'resolved'`, `state = 'resolved', resolved_at = now(), resolved_by = $2`, [actor], data);
   }
 
   /** Assigns an open alert to a user of the hub. */
@@ -220,11 +254,11 @@ export class AlertStore {
     precheck?: (c: pg.PoolClient) => Promise<void>,
   ): Promise<AlertRecord> {
     return this.tx(async (c) => {
-      const exists = await c.query<{ state: string }>('SELECT state FROM alert WHERE id = $1 FOR UPDATE', [id]);
+      const exists = await c.query<{ state: AlertState }>('SELECT state FROM alert WHERE id = $1 FOR UPDATE', [id]);
       if (!exists.rows[0]) throw new AlertNotFoundError(id);
       await precheck?.(c);
       const { rowCount } = await c.query(`UPDATE alert SET ${set ? `${set}, ` : ''}updated_at = now() WHERE id = $1 AND ${guard}`, [id, ...setParams]);
-      if (!rowCount) throw new AlertStateError(`the alert is ${exists.rows[0].state}`);
+      if (!rowCount) throw new AlertStateError(exists.rows[0].state);
       await this.event(c, id, action, actor, note, data);
       return (await this.getWith(c, id))!;
     });

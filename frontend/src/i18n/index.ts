@@ -35,6 +35,18 @@ export function formatDateTime(iso: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** A time to the second in the district's zone, its date with the year only when that is not this year's (district years). */
+export function formatStamp(iso: string | null, nowMs = Date.now()): string {
+  if (!iso) return '—';
+  const full = formatDateTime(iso);
+  return full.slice(0, 4) === formatDateTime(new Date(nowMs).toISOString()).slice(0, 4) ? full.slice(5) : full;
+}
+
+/** An instant as a `datetime-local` value in district time (to the minute). */
+export function isoToDistrictInput(iso: string): string {
+  return formatDateTime(iso).slice(0, 16).replace(' ', 'T');
+}
+
 /** A `datetime-local` value read as district time, as ISO-8601 with its offset. */
 export function districtInputToIso(value: string): string {
   return `${value.length === 16 ? `${value}:00` : value}+08:00`;
