@@ -23,8 +23,8 @@ export class AlertActions {
     return this.announce('acknowledged', this.store.acknowledge(id, actor, note));
   }
 
-  resolve(id: number, actor: string, note: string): Promise<AlertRecord> {
-    return this.announce('resolved', this.store.resolve(id, actor, note));
+  resolve(id: number, actor: string, note: string, confirmActive = false): Promise<AlertRecord> {
+    return this.announce('resolved', this.store.resolve(id, actor, note, confirmActive));
   }
 
   assign(id: number, actor: string, assignee: string, note: string): Promise<AlertRecord> {
