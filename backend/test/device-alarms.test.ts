@@ -2,10 +2,11 @@ import { siteTopic } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, api, login, makeTestEnv, startHub, waitFor, type Hub, type TestEnv } from './harness/hub-process.js';
+import { addUser, api, login, waitFor } from './harness/hub-process.js';
+import { latencyP99 } from './harness/latency.js';
+import { useHub } from './use-hub.js';
 
-let t: TestEnv;
-let hub: Hub;
+const ctx = useHub();
 let operator: string;
 let viewer: string;
 let socket: Socket;
@@ -15,8 +16,7 @@ const pushed: Pushed[] = [];
 type History = { action: string; actor: string | null; data: Record<string, unknown> }[];
 
 beforeAll(async () => {
-  t = await makeTestEnv();
-  hub = await startHub(t);
+  const { t } = ctx;
   const admin = await login(t);
   operator = await addUser(t, admin, 'alarm-operator', 'operator');
   viewer = await addUser(t, admin, 'alarm-viewer', 'viewer');
@@ -28,16 +28,14 @@ beforeAll(async () => {
 afterAll(async () => {
   socket?.close();
   await device?.endAsync();
-  await hub?.stop();
-  await t?.cleanup();
 });
 
 const event = (site: string, type: string, data: object, ts = Date.now()): Promise<unknown> =>
   device.publishAsync(siteTopic(site, 'events'), JSON.stringify({ ts, type, data }), { qos: 1 });
 const lel = (site: string, value: number, ts: number): Promise<unknown> =>
   device.publishAsync(siteTopic(site, 'telemetry'), JSON.stringify({ ts, values: { ch4_lel_pct: value } }), { qos: 1 });
-const resolve = (id: number, body: object) => api<{ state: string; code?: string }>(t, operator, `/api/alerts/${id}/resolve`, { method: 'POST', body: JSON.stringify(body) });
-const history = async (id: number): Promise<History> => (await api<{ history: History }>(t, viewer, `/api/alerts/${id}`)).body.history;
+const resolve = (id: number, body: object) => api<{ state: string; code?: string }>(ctx.t, operator, `/api/alerts/${id}/resolve`, { method: 'POST', body: JSON.stringify(body) });
+const history = async (id: number): Promise<History> => (await api<{ history: History }>(ctx.t, viewer, `/api/alerts/${id}`)).body.history;
 async function next(before: number, match: (a: Pushed) => boolean, what: string): Promise<Pushed> {
   await waitFor(async () => pushed.slice(before).some(match), 5000, what);
   return pushed.slice(before).find(match)!;
@@ -61,17 +59,14 @@ describe('device alarms and safe closing', () => {
         const refused = await resolve(got.id, { note: 'looks fine' });
         expect(refused.status).toBe(409);
         expect(refused.body.code).toBe('condition_active');
-        expect((await api<{ state: string }>(t, viewer, `/api/alerts/${got.id}`)).body.state).toBe('active');
+        expect((await api<{ state: string }>(ctx.t, viewer, `/api/alerts/${got.id}`)).body.state).toBe('active');
       }
       const done = await resolve(got.id, { note: 'crew on site, detector reset pending', confirm_active: true });
       expect(done.status).toBe(200);
       expect(done.body.state).toBe('resolved');
       if (i === 0) expect((await history(got.id)).at(-1)).toMatchObject({ action: 'resolved', actor: 'alarm-operator', data: { condition_held: true } });
     }
-    latencies.sort((a, b) => a - b);
-    const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1]!;
-    console.log(`gas_alarm → alert event: p50 ${latencies[Math.floor(latencies.length / 2)]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms over ${latencies.length} alarms`);
-    expect(p99).toBeLessThan(1000);
+    expect(latencyP99('gas_alarm → alert event', latencies)).toBeLessThan(1000);
   });
 
   it('a pump_fault opens a major alert that clears when that pump recovers; a cleared alert resolves without confirmation', async () => {
@@ -82,7 +77,7 @@ describe('device alarms and safe closing', () => {
     expect(opened.severity).toBe('major');
     // Another pump's recovery does not end it: judged again, it still holds (a second trigger).
     await event(site, 'pump_recovered', { pump: 1 });
-    const alert = async () => (await api<{ triggers: number; cleared: boolean }>(t, viewer, `/api/alerts/${opened.id}`)).body;
+    const alert = async () => (await api<{ triggers: number; cleared: boolean }>(ctx.t, viewer, `/api/alerts/${opened.id}`)).body;
     await waitFor(async () => (await alert()).triggers === 2, 5000, 'judged after pump 1 recovered');
     expect((await alert()).cleared).toBe(false);
     await event(site, 'pump_recovered', { pump: 2 });
@@ -102,7 +97,7 @@ describe('device alarms and safe closing', () => {
     const opened = await next(before, (a) => a.site === site && a.rule === 'gas-lel' && a.event === 'opened', 'historical alert');
     expect(opened.severity).toBe('critical');
     expect(opened.detail.historical).toBe(true);
-    const listed = (await api<{ id: number; detail: { historical?: boolean }; opened_at: string }[]>(t, viewer, `/api/alerts?site=${site}&state=open`)).body;
+    const listed = (await api<{ id: number; detail: { historical?: boolean }; opened_at: string }[]>(ctx.t, viewer, `/api/alerts?site=${site}&state=open`)).body;
     expect(listed.find((a) => a.id === opened.id)).toMatchObject({ detail: { historical: true }, opened_at: new Date(yesterday).toISOString() });
 
     await lel(site, 62, Date.now());

@@ -2,7 +2,8 @@ import { siteTopic } from '@tidewatch/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, login, makeTestEnv, startHub, TEST_USER_PASSWORD, type Hub, type TestEnv } from '../../backend/test/harness/hub-process.js';
+import { addUser, login, TEST_USER_PASSWORD } from '../../backend/test/harness/hub-process.js';
+import { useHub } from '../../backend/test/use-hub.js';
 import { launchChromium } from './browser.js';
 
 declare global {
@@ -12,16 +13,14 @@ declare global {
   }
 }
 
-let t: TestEnv;
-let hub: Hub;
+const ctx = useHub();
 let browser: Browser;
 let page: Page;
 let device: MqttClient;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  t = await makeTestEnv();
-  hub = await startHub(t);
+  const { t } = ctx;
   await addUser(t, await login(t), 'alarm-desk', 'operator');
   device = await mqtt.connectAsync(t.mqttUrl, { clientId: 'e2e-device-alarms' });
   browser = await launchChromium();
@@ -46,8 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await device?.endAsync();
-  await hub?.stop();
-  await t?.cleanup();
 });
 
 const rings = (): Promise<number> => page.evaluate(() => window.rings.length);
