@@ -82,6 +82,14 @@ describe('AlertsPanel', () => {
     expect(JSON.parse(String(calls[0]![1].body))).toEqual({ note: '现场已处置' });
     expect(JSON.parse(String(calls[1]![1].body))).toEqual({ note: '现场已处置', confirm_active: true });
     vi.unstubAllGlobals();
+    // Its history says it was resolved while the condition held.
+    store.apply({ ...alert(9, 'critical', '2026-11-28T00:00:00Z'), updated_at: '2026-11-28T00:00:05Z', event: 'opened' });
+    const history = [{ at: '2026-11-28T00:00:04Z', action: 'resolved', actor: 'u', note: '现场已处置', data: { condition_held: true } }];
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ ...alert(9, 'critical', '2026-11-28T00:00:00Z'), history }), { status: 200 })));
+    await w.vm.$nextTick();
+    await w.find('li.alert[data-alert="9"] button.link').trigger('click');
+    await vi.waitFor(() => expect(w.find('ol.history').text()).toContain('告警条件仍存在时确认解决'));
+    vi.unstubAllGlobals();
   });
 
   it('marks an alert from historical data and neither flashes nor rings for it', () => {

@@ -18,6 +18,8 @@ export interface HistoryEntry {
   action: string;
   actor: string | null;
   note: string | null;
+  /** What the step recorded, e.g. `condition_held` on a resolution confirmed while the condition held. */
+  data?: Record<string, unknown>;
 }
 
 /** Computed from backfilled or late data (docs/contract.md §4.5): listed, never rung. */
