@@ -155,7 +155,8 @@ describe('bulk acknowledge and resolve', () => {
     for (const name of ['pump', 'river']) {
       const full = (await api<Alert>(ctx.t, viewer, `/api/alerts/${ids[name]}`)).body;
       expect(full.state).toBe('resolved');
-      expect(full.history!.filter((h) => h.action === 'resolved')).toEqual([expect.objectContaining({ actor: 'duty-operator', note: '重启后批量处理', data: { bulk: true } })]);
+      // Their conditions had not cleared: a bulk resolve is a confirmed one, and says so.
+      expect(full.history!.filter((h) => h.action === 'resolved')).toEqual([expect.objectContaining({ actor: 'duty-operator', note: '重启后批量处理', data: { bulk: true, condition_held: true } })]);
     }
     await waitFor(async () => [ids.pump, ids.river].every((id) => live.slice(before).some((a) => a.id === id && a.event === 'resolved' && a.state === 'resolved')), 5000, 'live resolutions');
     expect(live.slice(before).filter((a) => a.id === ids.night)).toEqual([]);

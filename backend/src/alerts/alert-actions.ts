@@ -43,8 +43,8 @@ export class AlertActions {
     return this.announce('acknowledged', this.store.acknowledge(id, actor, note));
   }
 
-  resolve(id: number, actor: string, note: string): Promise<AlertRecord> {
-    return this.announce('resolved', this.store.resolve(id, actor, note));
+  resolve(id: number, actor: string, note: string, confirmActive = false): Promise<AlertRecord> {
+    return this.announce('resolved', this.store.resolve(id, actor, note, { confirmActive }));
   }
 
   /**
@@ -55,7 +55,8 @@ export class AlertActions {
     const results: BulkOutcome[] = [];
     for (const id of new Set(ids)) {
       try {
-        const step = action === 'acknowledge' ? this.store.acknowledge(id, actor, note, BULK) : this.store.resolve(id, actor, note, BULK);
+        // Alerts picked for a bulk resolve are resolved as confirmed: a condition still holding is recorded so in each history.
+        const step = action === 'acknowledge' ? this.store.acknowledge(id, actor, note, BULK) : this.store.resolve(id, actor, note, { confirmActive: true, data: BULK });
         const alert = await this.announce(action === 'acknowledge' ? 'acknowledged' : 'resolved', step);
         results.push({ id, outcome: 'done', state: alert.state });
       } catch (err) {

@@ -11,7 +11,7 @@ import type { HubMetrics } from '../metrics/metrics.service.js';
 import { siteInterval } from '../sites/site-meta.js';
 import type { SiteMeta, SiteRegistry } from '../sites/site-registry.js';
 import type { AlertRecord, AlertStore } from './alerts.repository.js';
-import { emptyState, evaluate, type EvaluationInput, type Observation, type RuleState, type SiteEvent } from './evaluate.js';
+import { emptyState, evaluate, holdsDeviceAlarm, isHistorical, type EvaluationInput, type Observation, type RuleState, type SiteEvent } from './evaluate.js';
 import { type Condition, type Rule, type RuleDefinition, type Severity } from './rule-model.js';
 import type { RuleOverride, RulesRepository } from './rules.repository.js';
 
@@ -315,34 +315,38 @@ export class AlertEngine implements ShardWorker {
     }
   }
 
-  /** Time-driven rules (silence, open hazards, derived values) and escalation. */
+  /**
+   * Time-driven rules (silence, open hazards, derived values) and escalation. Rules holding a
+   * device alarm are judged too, only so that the alarm's window can end (clearing the alert):
+   * a tick does not count as another trigger of it.
+   */
   async tick(nowMs: number): Promise<void> {
     for (const site of this.registry.all()) {
       if (!this.judged.judges(site.key)) continue;
-      const rules = this.rulesFor(site).filter((r) => r.definition.levels.some((l) => usesTime(l.when)));
+      const timed = (r: { id: string; definition: RuleDefinition }): boolean => r.definition.levels.some((l) => usesTime(l.when));
+      const alarmed = (r: { id: string }): boolean => holdsDeviceAlarm(this.states.get(`${r.id}:${site.key}`));
+      const rules = this.rulesFor(site).filter((r) => timed(r) || alarmed(r));
       if (rules.length === 0) continue;
       const derived = this.opts.derived(site);
       const lastSeenMs = this.opts.lastSeenMs(site.key) ?? this.startedMs;
-      for (const rule of rules) await this.run(site, rule, { derived, nowMs, lastSeenMs });
+      for (const rule of rules) await this.run(site, rule, { derived, nowMs, lastSeenMs }, !timed(rule));
     }
     await this.escalate(nowMs);
   }
 
-  private async run(site: SiteMeta, rule: { id: string; definition: RuleDefinition }, input: EvaluationInput): Promise<void> {
+  private async run(site: SiteMeta, rule: { id: string; definition: RuleDefinition }, input: EvaluationInput, clearOnly = false): Promise<void> {
     const key = `${rule.id}:${site.key}`;
     const ctx = { id: site.id, kind: site.kind, params: site.params, intervalS: siteInterval(site).seconds };
     const out = evaluate(rule.definition, ctx, this.states.get(key) ?? emptyState(), input);
     this.states.set(key, out.state);
     this.dirty.set(key, { ruleId: rule.id, siteKey: site.key });
-    if (out.triggered) {
-      const { alert, news } = await this.store.trigger({
-        siteKey: site.key,
-        ruleId: rule.id,
-        severity: out.triggered.severity,
-        atMs: out.triggered.ts,
-        title: rule.definition.title,
-        detail: { values: out.triggered.values, at: new Date(out.triggered.ts).toISOString() },
-      });
+    if (out.triggered && !clearOnly) {
+      const { severity, ts, values, events } = out.triggered;
+      const detail: Record<string, unknown> = { values, at: new Date(ts).toISOString() };
+      if (events) detail.events = events.map((e) => ({ type: e.type, at: new Date(e.ts).toISOString(), data: e.data }));
+      // Backfilled or buffered data: recorded, shown as history, never rung (docs/contract.md §4.5).
+      if (isHistorical(ts, input.nowMs, ctx.intervalS)) detail.historical = true;
+      const { alert, news } = await this.store.trigger({ siteKey: site.key, ruleId: rule.id, severity, atMs: ts, title: rule.definition.title, detail });
       this.trackOpen(alert);
       if (news) this.announce(news, alert);
     }

@@ -31,6 +31,8 @@ export const bulkBody = z
 /** A shift: default the current one (docs/contract.md §4.5). */
 export const handoverQuery = z.object({ from: queryTime.optional(), to: queryEndTime.optional() }).strict();
 export const noteBody = z.object({ note: z.string().trim().max(2000).default('') }).strict();
+/** Resolving: `confirm_active` says the caller knows the condition still holds. */
+export const resolveBody = z.object({ note: z.string().trim().max(2000).default(''), confirm_active: z.boolean().default(false) }).strict();
 export const requiredNote = z.object({ note: z.string().trim().min(1).max(2000) }).strict();
 export const assignBody = z.object({ username: z.string().min(1).max(64), note: z.string().trim().max(2000).default('') }).strict();
 export const rulePatch = z

@@ -7,7 +7,7 @@ import { Audited } from '../common/audited.js';
 import { decimalId as idParam } from '../common/http-schemas.js';
 import type { AlertPage, BulkOutcome, Handover } from '@tidewatch/contracts';
 import { AlertActions } from './alert-actions.js';
-import { alertListQuery, assignBody, bulkBody, handoverQuery, noteBody, requiredNote } from './alert.schemas.js';
+import { alertListQuery, assignBody, bulkBody, handoverQuery, noteBody, requiredNote, resolveBody } from './alert.schemas.js';
 import type { AlertHistoryEntry, AlertRecord } from './alerts.repository.js';
 
 @ApiTags('alerts')
@@ -58,8 +58,8 @@ export class AlertsController {
   @Audited('alert.resolve')
   @HttpCode(200)
   @RequireRole('operator')
-  resolve(@Param('id', { schema: idParam }) id: number, @Body({ schema: noteBody }) b: z.infer<typeof noteBody>, @Req() req: AuthedRequest): Promise<AlertRecord> {
-    return this.actions.resolve(id, req.user!.username, b.note);
+  resolve(@Param('id', { schema: idParam }) id: number, @Body({ schema: resolveBody }) b: z.infer<typeof resolveBody>, @Req() req: AuthedRequest): Promise<AlertRecord> {
+    return this.actions.resolve(id, req.user!.username, b.note, b.confirm_active);
   }
 
   @Post(':id/assign')

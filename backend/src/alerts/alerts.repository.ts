@@ -83,6 +83,13 @@ export class AlertStateError extends ConflictError {
     super(`the alert is ${state}`);
   }
 }
+/** Resolving an alert whose condition still holds needs the caller's confirmation. */
+export class ConditionActiveError extends ConflictError {
+  override readonly code = 'condition_active';
+  constructor() {
+    super('the alert\'s condition still holds: resend with confirm_active to resolve it anyway');
+  }
+}
 /** An alert may be assigned only to a user of the hub. */
 export class NoSuchAssigneeError extends InvalidRequestError {
   constructor() {
@@ -152,8 +159,8 @@ export class AlertStore {
 
   private async triggerOnce(t: Trigger): Promise<{ alert: AlertRecord; news: 'opened' | 'raised' | 'retriggered' | null }> {
     return this.tx(async (c) => {
-      const existing = await c.query<{ id: string; severity: Severity; cleared: boolean }>(
-        `SELECT id, severity, cleared FROM alert WHERE site_key = $1 AND rule_id = $2 AND state <> 'resolved' FOR UPDATE`,
+      const existing = await c.query<{ id: string; severity: Severity; cleared: boolean; historical: boolean }>(
+        `SELECT id, severity, cleared, detail ? 'historical' AS historical FROM alert WHERE site_key = $1 AND rule_id = $2 AND state <> 'resolved' FOR UPDATE`,
         [t.siteKey, t.ruleId],
       );
       const at = new Date(t.atMs);
@@ -173,16 +180,20 @@ export class AlertStore {
         id = Number(row.id);
         const rank = ['warning', 'minor', 'major', 'critical'];
         const raise = rank.indexOf(t.severity) > rank.indexOf(row.severity);
+        const historical = t.detail.historical === true;
+        // Late data does not overwrite what a current trigger recorded.
         await c.query(
-          `UPDATE alert SET triggers = triggers + 1, last_triggered_at = greatest(last_triggered_at, $2), detail = $3,
+          `UPDATE alert SET triggers = triggers + 1, last_triggered_at = greatest(last_triggered_at, $2),
+             detail = CASE WHEN $6 AND NOT (detail ? 'historical') THEN detail ELSE $3 END,
              severity = CASE WHEN $4 THEN $5 ELSE severity END, cleared = false, cleared_at = NULL, updated_at = now()
            WHERE id = $1`,
-          [id, at, JSON.stringify(t.detail), raise, t.severity],
+          [id, at, JSON.stringify(t.detail), raise, t.severity, historical],
         );
         if (raise) {
           await this.event(c, id, 'severity_raised', null, null, { from: row.severity, to: t.severity, ...t.detail });
           news = 'raised';
-        } else if (row.cleared) {
+        } else if (row.cleared || (row.historical && !historical)) {
+          // A cleared alert holds again, or one opened from history now holds on current data.
           await this.event(c, id, 'retriggered', null, null, t.detail);
           news = 'retriggered';
         }
@@ -211,8 +222,17 @@ export class AlertStore {
     return this.transition(id, actor, note, 'acknowledged', `state = 'active'`, `state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2`, [actor], data);
   }
 
-  async resolve(id: number, actor: string, note: string, data: Record<string, unknown> = {}): Promise<AlertRecord> {
-    return this.transition(id, actor, note, 'resolved', `state <> 'resolved'`, `state = 'resolved', resolved_at = now(), resolved_by = $2`, [actor], data);
+  /**
+   * Resolves an open alert. One whose condition still holds (not cleared) is refused unless
+   * the caller confirms; the history then records that it was resolved while it held.
+   */
+  async resolve(id: number, actor: string, note: string, opts: { confirmActive?: boolean; data?: Record<string, unknown> } = {}): Promise<AlertRecord> {
+    return this.transition(id, actor, note, 'resolved', `state <> 'resolved'`, `state = 'resolved', resolved_at = now(), resolved_by = $2`, [actor], opts.data ?? {}, async (c) => {
+      const { rows } = await c.query<{ held: boolean }>(`SELECT state <> 'resolved' AND NOT cleared AS held FROM alert WHERE id = $1`, [id]);
+      if (!rows[0]?.held) return {};
+      if (!opts.confirmActive) throw new ConditionActiveError();
+      return { condition_held: true };
+    });
   }
 
   /** Assigns an open alert to a user of the hub. */
@@ -251,15 +271,16 @@ export class AlertStore {
     set: string,
     setParams: unknown[],
     data: Record<string, unknown> = {},
-    precheck?: (c: pg.PoolClient) => Promise<void>,
+    /** Checks before the step; may refuse it, or return more data for its history entry. */
+    precheck?: (c: pg.PoolClient) => Promise<Record<string, unknown> | void>,
   ): Promise<AlertRecord> {
     return this.tx(async (c) => {
       const exists = await c.query<{ state: AlertState }>('SELECT state FROM alert WHERE id = $1 FOR UPDATE', [id]);
       if (!exists.rows[0]) throw new AlertNotFoundError(id);
-      await precheck?.(c);
+      const more = await precheck?.(c);
       const { rowCount } = await c.query(`UPDATE alert SET ${set ? `${set}, ` : ''}updated_at = now() WHERE id = $1 AND ${guard}`, [id, ...setParams]);
       if (!rowCount) throw new AlertStateError(exists.rows[0].state);
-      await this.event(c, id, action, actor, note, data);
+      await this.event(c, id, action, actor, note, { ...data, ...more });
       return (await this.getWith(c, id))!;
     });
   }

@@ -14,10 +14,18 @@ export const DEFAULT_RULES: RuleInput[] = [
     enabled: true,
     definition: {
       title: { zh: '可燃气体浓度超限', en: 'Combustible gas above alarm level' },
-      // GB/T 50493-2019 alarm levels; defaults 20 %LEL (first) and 50 %LEL (second).
+      // GB/T 50493-2019 alarm levels; defaults 20 %LEL (first) and 50 %LEL (second). The
+      // detector's own first and second alarms (gas_alarm level 1, 2) raise the same levels at
+      // once, without waiting for its next reading, and hold for five minutes.
       levels: [
-        { severity: 'critical', when: { type: 'threshold', metric: 'ch4_lel_pct', op: 'gte', value: 50 } },
-        { severity: 'major', when: { type: 'threshold', metric: 'ch4_lel_pct', op: 'gte', value: 20 } },
+        {
+          severity: 'critical',
+          when: { type: 'any', of: [{ type: 'threshold', metric: 'ch4_lel_pct', op: 'gte', value: 50 }, { type: 'event', event: 'gas_alarm', where: { field: 'level', op: 'gte', value: 2 }, window_minutes: 5 }] },
+        },
+        {
+          severity: 'major',
+          when: { type: 'any', of: [{ type: 'threshold', metric: 'ch4_lel_pct', op: 'gte', value: 20 }, { type: 'event', event: 'gas_alarm', where: { field: 'level', op: 'gte', value: 1 }, window_minutes: 5 }] },
+        },
       ],
       clear: { type: 'threshold', metric: 'ch4_lel_pct', op: 'lt', value: 15 },
     },
@@ -71,7 +79,13 @@ export const DEFAULT_RULES: RuleInput[] = [
     enabled: true,
     definition: {
       title: { zh: '泵站水泵故障', en: 'Pump fault at the station' },
-      levels: [{ severity: 'major', when: { type: 'threshold', metric: 'pump_fault', op: 'eq', value: 1 } }],
+      // The station's fault flag, or a pump's own fault event until that pump recovers.
+      levels: [
+        {
+          severity: 'major',
+          when: { type: 'any', of: [{ type: 'threshold', metric: 'pump_fault', op: 'eq', value: 1 }, { type: 'event', event: 'pump_fault', until: 'pump_recovered', key: 'pump' }] },
+        },
+      ],
     },
   },
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from './default-rules.js';
-import { emptyState, evaluate, type EvaluationInput, type RuleState, type SiteContext } from './evaluate.js';
+import { emptyState, evaluate, holdsDeviceAlarm, isHistorical, type EvaluationInput, type RuleState, type SiteContext } from './evaluate.js';
 import { jsonDepth, ruleDefinitionSchema, type Condition, type RuleDefinition } from './rule-model.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00+08:00');
@@ -256,5 +256,108 @@ describe('rule definitions from the API', () => {
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.message).toMatch(/nest at most/);
     expect(jsonDepth({ a: [{ b: 1 }] })).toBe(3);
+  });
+});
+
+const ev = (type: string, data: Record<string, unknown>, ts: number, nowMs = ts): EvaluationInput => ({ events: [{ type, data, ts }], nowMs });
+
+describe('device alarm events', () => {
+  const windowed = rule([
+    { severity: 'critical', when: { type: 'event', event: 'alarm', where: { field: 'level', op: 'gte', value: 2 }, window_minutes: 5 } },
+    { severity: 'major', when: { type: 'event', event: 'alarm', where: { field: 'level', op: 'gte', value: 1 }, window_minutes: 5 } },
+  ]);
+
+  it('an alarm event holds at once, for its window after the newest matching one, then clears', () => {
+    const outs = feed(windowed, site('x'), [ev('alarm', { level: 1 }, T0), { nowMs: T0 + 4 * MIN }, ev('alarm', { level: 2 }, T0 + 4 * MIN), { nowMs: T0 + 8 * MIN }, { nowMs: T0 + 9 * MIN }]);
+    expect(outs.map((o) => o.level)).toEqual(['major', 'major', 'critical', 'critical', null]);
+    expect(outs[0]!.triggered).toMatchObject({ severity: 'major', ts: T0, events: [{ type: 'alarm', data: { level: 1 } }] });
+    expect(outs[4]!.cleared).toBe(true);
+    expect(holdsDeviceAlarm(outs[3]!.state)).toBe(true);
+    expect(holdsDeviceAlarm(outs[4]!.state)).toBe(false);
+  });
+
+  it('ignores other event types and data that do not match', () => {
+    const s = site('x');
+    expect(evaluate(windowed, s, emptyState(), ev('other', { level: 2 }, T0)).level).toBeNull();
+    expect(evaluate(windowed, s, emptyState(), ev('alarm', { level: 0 }, T0)).level).toBeNull();
+    expect(evaluate(windowed, s, emptyState(), ev('alarm', { level: '2' }, T0)).level).toBeNull();
+    expect(evaluate(windowed, s, emptyState(), ev('alarm', {}, T0)).triggered).toBeNull();
+  });
+
+  it('each where operator', () => {
+    for (const [op, expected] of [['gte', true], ['gt', false], ['lte', true], ['lt', false], ['eq', true]] as const) {
+      const r = rule([{ severity: 'major', when: { type: 'event', event: 'a', where: { field: 'v', op, value: 3 }, window_minutes: 1 } }]);
+      expect(evaluate(r, site('x'), emptyState(), ev('a', { v: 3 }, T0)).level, op).toBe(expected ? 'major' : null);
+    }
+  });
+
+  it('a fault held until the same part recovers, per key', () => {
+    const r = rule([{ severity: 'major', when: { type: 'event', event: 'fault', until: 'recovered', key: 'pump' } }]);
+    const outs = feed(r, site('pump'), [
+      ev('fault', { pump: 1 }, T0),
+      ev('fault', { pump: 2 }, T0 + MIN),
+      ev('recovered', { pump: 1 }, T0 + 2 * MIN),
+      { nowMs: T0 + 600 * MIN },
+      ev('recovered', { pump: 2 }, T0 + 601 * MIN),
+    ]);
+    expect(outs.map((o) => o.level)).toEqual(['major', 'major', 'major', 'major', null]);
+    expect(outs[4]!.cleared).toBe(true);
+  });
+
+  it('a recovery older than the fault does not end it; both in one batch are taken in time order', () => {
+    const r = rule([{ severity: 'major', when: { type: 'event', event: 'fault', until: 'recovered' } }]);
+    const s = site('pump');
+    const stale = feed(r, s, [ev('fault', {}, T0), ev('recovered', {}, T0 - MIN)]);
+    expect(stale.map((o) => o.level)).toEqual(['major', 'major']);
+    const batch = evaluate(r, s, emptyState(), { events: [{ type: 'recovered', data: {}, ts: T0 + 1 }, { type: 'fault', data: {}, ts: T0 }], nowMs: T0 + 2 });
+    expect(batch.level).toBeNull();
+  });
+
+  it('survives a restart (JSON round trip) and a state saved before events existed', () => {
+    const first = evaluate(windowed, site('x'), emptyState(), ev('alarm', { level: 2 }, T0));
+    const restored = JSON.parse(JSON.stringify(first.state)) as RuleState;
+    expect(evaluate(windowed, site('x'), restored, { nowMs: T0 + MIN }).level).toBe('critical');
+    const old = { ...emptyState() } as Partial<RuleState>;
+    delete old.events;
+    expect(evaluate(windowed, site('x'), old as RuleState, ev('alarm', { level: 1 }, T0)).level).toBe('major');
+  });
+
+  it('late readings are judged without the current alarms', () => {
+    const r = rule([{ severity: 'critical', when: { type: 'all', of: [{ type: 'threshold', metric: 'm', op: 'gte', value: 1 }, { type: 'event', event: 'alarm', window_minutes: 60 }] } }]);
+    const s = site('x');
+    const now = feed(r, s, [reading('m', 0, T0), ev('alarm', {}, T0 + MIN)]);
+    const late = evaluate(r, s, now[1]!.state, { readings: [{ metric: 'm', ts: T0 - MIN, value: 5 }], nowMs: T0 + 2 * MIN });
+    expect(late.triggered).toBeNull();
+  });
+
+  it('refuses an event condition that would never end, and bad names', () => {
+    const parse = (when: unknown) => ruleDefinitionSchema.safeParse({ title: { zh: 'x', en: 'x' }, levels: [{ severity: 'major', when }] }).success;
+    expect(parse({ type: 'event', event: 'gas_alarm' })).toBe(false);
+    expect(parse({ type: 'event', event: 'gas_alarm', window_minutes: 0 })).toBe(false);
+    expect(parse({ type: 'event', event: 'Gas Alarm', window_minutes: 5 })).toBe(false);
+    expect(parse({ type: 'event', event: 'gas_alarm', window_minutes: 5, extra: 1 })).toBe(false);
+    expect(parse({ type: 'event', event: 'gas_alarm', where: { field: 'level', op: 'gte', value: 2 }, window_minutes: 5 })).toBe(true);
+    expect(parse({ type: 'event', event: 'pump_fault', until: 'pump_recovered', key: 'pump' })).toBe(true);
+  });
+
+  it('default rules: the detector’s first and second alarms, pump faults until recovered', () => {
+    const gas = feed(def('gas-lel'), site('gas_point'), [ev('gas_alarm', { level: 2 }, T0), reading('ch4_lel_pct', 8, T0 + 30_000), { nowMs: T0 + 6 * MIN }]);
+    expect(gas.map((o) => o.level)).toEqual(['critical', 'critical', null]);
+    expect(evaluate(def('gas-lel'), site('gas_point'), emptyState(), ev('gas_alarm', { level: 1 }, T0)).level).toBe('major');
+    // A reading over the second level keeps it critical after the alarm's window.
+    const held = feed(def('gas-lel'), site('gas_point'), [ev('gas_alarm', { level: 1 }, T0), reading('ch4_lel_pct', 55, T0 + MIN), reading('ch4_lel_pct', 25, T0 + 7 * MIN)]);
+    expect(held.map((o) => o.level)).toEqual(['major', 'critical', 'major']);
+    const pump = feed(def('pump-fault'), site('pump_station'), [ev('pump_fault', { pump: 3, code: 'E07' }, T0), ev('pump_recovered', { pump: 2 }, T0 + MIN), ev('pump_recovered', { pump: 3 }, T0 + 2 * MIN)]);
+    expect(pump.map((o) => o.level)).toEqual(['major', 'major', null]);
+  });
+});
+
+describe('historical data', () => {
+  it('is older than five minutes, or than three of the site’s intervals when longer', () => {
+    expect(isHistorical(T0, T0 + 5 * MIN, 30)).toBe(false);
+    expect(isHistorical(T0, T0 + 5 * MIN + 1, 30)).toBe(true);
+    expect(isHistorical(T0, T0 + 10 * MIN, 3600)).toBe(false);
+    expect(isHistorical(T0, T0 + 3 * 3600_000 + 1, 3600)).toBe(true);
+    expect(isHistorical(T0 + MIN, T0, 30)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { severityRank, type Condition, type RuleDefinition, type Severity, type ValueRef } from './rule-model.js';
+import { severityRank, type Condition, type EventCondition, type RuleDefinition, type Severity, type ValueRef } from './rule-model.js';
 
 /** What a rule remembers between evaluations (persisted, so durations survive a restart). */
 export interface RuleState {
@@ -16,10 +16,12 @@ export interface RuleState {
   derived: Record<string, [number, number]>;
   /** The level in force after the last evaluation (hysteresis keeps it until `clear` holds). */
   level: Severity | null;
+  /** Device alarm events in force, per event condition (by its path): key value → newest event time. */
+  events?: Record<string, Record<string, number>>;
 }
 
 export function emptyState(): RuleState {
-  return { last: {}, since: {}, count: {}, hist: {}, hazards: [], derived: {}, level: null };
+  return { last: {}, since: {}, count: {}, hist: {}, hazards: [], derived: {}, level: null, events: {} };
 }
 
 export interface SiteContext {
@@ -52,8 +54,11 @@ export interface EvaluationInput {
 }
 
 export interface Outcome {
-  /** The most severe level reached in this evaluation, when it first held, and the values then. */
-  triggered: { severity: Severity; ts: number; values: Record<string, number> } | null;
+  /**
+   * The most severe level reached in this evaluation, when it first held, the values then and
+   * the device alarm events of this input that the rule took up.
+   */
+  triggered: { severity: Severity; ts: number; values: Record<string, number>; events?: SiteEvent[] } | null;
   /** The level in force afterwards (null: the condition has cleared or never held). */
   level: Severity | null;
   /** The level went from held to clear in this evaluation. */
@@ -63,6 +68,16 @@ export interface Outcome {
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+/** Data older than this (or than three of the site's intervals, if longer) is history, not news. */
+export const HISTORICAL_AFTER_MS = 5 * MINUTE;
+
+/**
+ * An alert triggered at `triggeredMs` by data judged at `nowMs` describes the past (a backfill,
+ * a device's buffered batch): it is recorded but does not ring.
+ */
+export function isHistorical(triggeredMs: number, nowMs: number, intervalS: number): boolean {
+  return nowMs - triggeredMs > Math.max(HISTORICAL_AFTER_MS, 3 * intervalS * 1000);
+}
 
 function resolve(ref: ValueRef, site: SiteContext): number | undefined {
   if (typeof ref === 'number') return ref;
@@ -161,6 +176,14 @@ class Evaluator {
       }
       case 'hazard_unrectified':
         return this.s.hazards.some((h) => ts - h.ts >= c.days * DAY);
+      case 'event': {
+        const held = this.s.events?.[path];
+        if (!held) return false;
+        if (c.window_minutes !== undefined) {
+          for (const [key, at] of Object.entries(held)) if (ts - at >= c.window_minutes * MINUTE) delete held[key];
+        }
+        return Object.keys(held).length > 0;
+      }
       case 'all':
       case 'any': {
         // Every child is evaluated (no short cut) so that their timers stay right.
@@ -183,6 +206,50 @@ function applyEvents(s: RuleState, events: readonly SiteEvent[]): void {
       if (i >= 0) s.hazards.splice(i, 1);
     }
   }
+}
+
+/** True while a device alarm event holds one of the rule's conditions (its window may yet end). */
+export function holdsDeviceAlarm(s: RuleState | undefined): boolean {
+  return Object.values(s?.events ?? {}).some((held) => Object.keys(held).length > 0);
+}
+
+/** The rule's event conditions with their paths (as `Evaluator.holds` names them). */
+function eventConditions(rule: RuleDefinition): [string, EventCondition][] {
+  const out: [string, EventCondition][] = [];
+  const walk = (c: Condition, path: string): void => {
+    if (c.type === 'event') out.push([path, c]);
+    if (c.type === 'all' || c.type === 'any') c.of.forEach((x, i) => walk(x, `${path}.${i}`));
+  };
+  rule.levels.forEach((l, i) => walk(l.when, `L${i}`));
+  if (rule.clear) walk(rule.clear, 'C');
+  return out;
+}
+
+function matches(where: EventCondition['where'], data: Record<string, unknown>): boolean {
+  if (!where) return true;
+  const v = data[where.field];
+  return typeof v === 'number' && compare(where.op, v, where.value);
+}
+
+/** Takes up device alarm events (and the events that end them); returns those taken up. */
+function applyDeviceEvents(rule: RuleDefinition, s: RuleState, events: readonly SiteEvent[]): SiteEvent[] {
+  const conditions = eventConditions(rule);
+  const taken: SiteEvent[] = [];
+  if (conditions.length === 0) return taken;
+  s.events ??= {};
+  for (const e of [...events].sort((a, b) => a.ts - b.ts)) {
+    for (const [path, c] of conditions) {
+      const key = c.key === undefined ? '' : String(e.data[c.key] ?? '');
+      const held = (s.events[path] ??= {});
+      if (e.type === c.event && matches(c.where, e.data)) {
+        held[key] = Math.max(held[key] ?? -Infinity, e.ts);
+        if (!taken.includes(e)) taken.push(e);
+      } else if (e.type === c.until && held[key] !== undefined && held[key] <= e.ts) {
+        delete held[key];
+      }
+    }
+  }
+  return taken;
 }
 
 function record(s: RuleState, metric: string, ts: number, value: number, watchRate: Set<string>, windowMs: number): void {
@@ -212,6 +279,7 @@ export function evaluate(rule: RuleDefinition, site: SiteContext, previous: Rule
   const watch = new Set(rates.keys());
   const window = Math.max(0, ...rates.values());
   applyEvents(state, input.events ?? []);
+  const alarms = applyDeviceEvents(rule, state, input.events ?? []);
   for (const [name, value] of Object.entries(input.derived ?? {})) {
     if (value === null) delete state.derived[name];
     else state.derived[name] = [input.nowMs, value];
@@ -227,7 +295,7 @@ export function evaluate(rule: RuleDefinition, site: SiteContext, previous: Rule
       const values: Record<string, number> = {};
       for (const m of rule.levels.flatMap((l) => metricsOf(l.when))) if (s.last[m]) values[m] = s.last[m]![1];
       for (const [k, v] of Object.entries(s.derived)) values[k] = v[1];
-      triggered = { severity, ts, values };
+      triggered = alarms.length > 0 ? { severity, ts, values, events: alarms } : { severity, ts, values };
     }
   };
   const levelAt = (ev: Evaluator, ts: number): Severity | null => {
@@ -239,9 +307,10 @@ export function evaluate(rule: RuleDefinition, site: SiteContext, previous: Rule
     return found;
   };
 
-  // Late readings: a scratch copy that knows the other metrics' newest values but no timers.
+  // Late readings: a scratch copy that knows the other metrics' newest values but no timers
+  // and no device alarms (those describe now).
   if (late.length > 0) {
-    const scratch: RuleState = { ...structuredClone(state), since: {}, count: {}, hist: {}, last: {} };
+    const scratch: RuleState = { ...structuredClone(state), since: {}, count: {}, hist: {}, last: {}, events: {} };
     const ev = new Evaluator(site, scratch, input);
     for (const ts of [...new Set(late.map((r) => r.ts))]) {
       for (const r of late.filter((x) => x.ts === ts)) record(scratch, r.metric, r.ts, r.value, watch, window);

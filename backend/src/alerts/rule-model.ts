@@ -21,10 +21,37 @@ export type Condition =
   | { type: 'no_data'; intervals: number }
   | { type: 'derived'; value: 'hourly_aqi' | 'water_grade_over_target' | 'effluent_exceedances'; op: 'gt' | 'gte'; threshold: number; for_minutes?: number }
   | { type: 'hazard_unrectified'; days: number }
+  | EventCondition
   | { type: 'all'; of: Condition[] }
   | { type: 'any'; of: Condition[] };
 
+/**
+ * A device's own alarm event (`gas_alarm`, `pump_fault`): holds from the event on, for
+ * `window_minutes` after the newest matching one and/or until an `until` event (of the same
+ * `key` value, e.g. the same pump) ends it.
+ */
+export interface EventCondition {
+  type: 'event';
+  event: string;
+  where?: { field: string; op: 'gte' | 'gt' | 'lte' | 'lt' | 'eq'; value: number };
+  window_minutes?: number;
+  until?: string;
+  key?: string;
+}
+
 const metric = z.string().regex(/^[a-z0-9_]{1,40}$/);
+const eventType = z.string().regex(/^[a-z0-9_]{1,32}$/);
+const eventCondition = z
+  .object({
+    type: z.literal('event'),
+    event: eventType,
+    where: z.object({ field: metric, op: z.enum(['gte', 'gt', 'lte', 'lt', 'eq']), value: z.number() }).strict().optional(),
+    window_minutes: z.number().positive().max(7 * 24 * 60).optional(),
+    until: eventType.optional(),
+    key: metric.optional(),
+  })
+  .strict()
+  .refine((c) => c.window_minutes !== undefined || c.until !== undefined, 'an event condition needs window_minutes or until (or it would never end)');
 const minutes = z.number().min(0).max(7 * 24 * 60);
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.discriminatedUnion('type', [
@@ -34,6 +61,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.object({ type: z.literal('no_data'), intervals: z.number().positive().max(1000) }).strict(),
     z.object({ type: z.literal('derived'), value: z.enum(['hourly_aqi', 'water_grade_over_target', 'effluent_exceedances']), op: z.enum(['gt', 'gte']), threshold: z.number(), for_minutes: minutes.optional() }).strict(),
     z.object({ type: z.literal('hazard_unrectified'), days: z.number().positive().max(365) }).strict(),
+    eventCondition,
     z.object({ type: z.literal('all'), of: z.array(conditionSchema).min(1).max(10) }).strict(),
     z.object({ type: z.literal('any'), of: z.array(conditionSchema).min(1).max(10) }).strict(),
   ]),

@@ -7,6 +7,8 @@ export abstract class DomainError extends Error {
   abstract readonly status: 400 | 401 | 403 | 404 | 409 | 429;
   /** Seconds a client should wait before trying again (429). */
   readonly retryAfterS: number | null = null;
+  /** A stable word a client may act on (the message is for people). */
+  readonly code: string | null = null;
 }
 
 /** The request names something that does not exist (404). */

@@ -85,7 +85,7 @@ export class HttpErrorsFilter implements ExceptionFilter {
     if (res.headersSent) return;
     if (err instanceof DomainError) {
       if (err.retryAfterS !== null) res.setHeader('Retry-After', String(err.retryAfterS));
-      res.status(err.status).json({ statusCode: err.status, error: STATUS_TEXT[err.status], message: err.message });
+      res.status(err.status).json({ statusCode: err.status, error: STATUS_TEXT[err.status], message: err.message, ...(err.code ? { code: err.code } : {}) });
       return;
     }
     if (err instanceof HttpException) {

@@ -56,6 +56,54 @@ describe('AlertsPanel', () => {
     vi.unstubAllGlobals();
   });
 
+  it('asks before resolving an alert whose condition still holds, then resends with the confirmation', async () => {
+    loginAs('operator');
+    const store = useAlertsStore();
+    store.apply({ ...alert(9, 'critical', '2026-11-28T00:00:00Z'), event: 'opened' });
+    const answers = [
+      new Response(JSON.stringify({ statusCode: 409, error: 'Conflict', message: 'the alert’s condition still holds', code: 'condition_active' }), { status: 409 }),
+      new Response(JSON.stringify(alert(9, 'critical', '2026-11-28T00:00:00Z', 'resolved')), { status: 200 }),
+    ];
+    const fetchMock = vi.fn(async () => answers.shift()!);
+    vi.stubGlobal('fetch', fetchMock);
+    const w = mount(AlertsPanel, { global: { plugins: [createAppI18n('zh')] } });
+    await w.find('[data-action=resolve]').trigger('click');
+    await w.find('textarea[name=note]').setValue('现场已处置');
+    await w.find('form.note').trigger('submit');
+    await vi.waitFor(() => expect(w.find('p.confirm').exists()).toBe(true));
+    expect(w.find('p.confirm').text()).toContain('告警条件仍然存在');
+    expect(w.find('[data-action=submit]').text()).toBe('仍然解决');
+    expect(w.find('p.error').exists()).toBe(false);
+    expect(store.open.has(9)).toBe(true);
+    await w.find('form.note').trigger('submit');
+    await vi.waitFor(() => expect(store.open.has(9)).toBe(false));
+    const calls = fetchMock.mock.calls as unknown as [string, RequestInit][];
+    expect(calls.map((c) => c[0])).toEqual(['/api/alerts/9/resolve', '/api/alerts/9/resolve']);
+    expect(JSON.parse(String(calls[0]![1].body))).toEqual({ note: '现场已处置' });
+    expect(JSON.parse(String(calls[1]![1].body))).toEqual({ note: '现场已处置', confirm_active: true });
+    vi.unstubAllGlobals();
+    // Its history says it was resolved while the condition held.
+    store.apply({ ...alert(9, 'critical', '2026-11-28T00:00:00Z'), updated_at: '2026-11-28T00:00:05Z', event: 'opened' });
+    const history = [{ at: '2026-11-28T00:00:04Z', action: 'resolved', actor: 'u', note: '现场已处置', data: { condition_held: true } }];
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ ...alert(9, 'critical', '2026-11-28T00:00:00Z'), history }), { status: 200 })));
+    await w.vm.$nextTick();
+    await w.find('li.alert[data-alert="9"] button.link').trigger('click');
+    await vi.waitFor(() => expect(w.find('ol.history').text()).toContain('告警条件仍存在时确认解决'));
+    vi.unstubAllGlobals();
+  });
+
+  it('marks an alert from historical data and neither flashes nor rings for it', () => {
+    const store = useAlertsStore();
+    const old = { ...alert(11, 'critical', '2026-11-27T00:00:00Z'), detail: { values: { ch4_lel_pct: 60 }, historical: true } };
+    expect(store.apply({ ...old, event: 'opened' }).newCritical).toBe(false);
+    const w = mount(AlertsPanel, { global: { plugins: [createAppI18n('zh')] } });
+    const item = w.find('li.alert[data-alert="11"]');
+    expect(item.classes()).not.toContain('fresh');
+    expect(item.find('.historical').text()).toBe('历史数据');
+    // Current data triggering it again is news.
+    expect(store.apply({ ...old, detail: { values: { ch4_lel_pct: 62 } }, updated_at: '2026-11-28T00:00:01Z', event: 'retriggered' }).newCritical).toBe(true);
+  });
+
   it('speaks English when switched', () => {
     useAlertsStore().apply({ ...alert(1, 'major', '2026-11-28T01:00:00Z'), event: 'opened' });
     const w = mount(AlertsPanel, { global: { plugins: [createAppI18n('en')] } });

@@ -5,6 +5,8 @@ export class ApiError extends Error {
     message: string,
     /** Seconds to wait, from a Retry-After header (429 lockout, 503). */
     readonly retryAfterS: number | null = null,
+    /** The server's stable word for the refusal (e.g. `condition_active`), when it gives one. */
+    readonly code: string | null = null,
   ) {
     super(message);
   }
@@ -68,7 +70,8 @@ async function errorOf(res: Response): Promise<ApiError> {
   const data = parseJson(await res.text());
   const message = (data as { message?: unknown } | null)?.message ?? res.statusText;
   const retryAfter = Number(res.headers.get('retry-after'));
-  return new ApiError(res.status, Array.isArray(message) ? message.join('; ') : String(message), Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+  const code = (data as { code?: unknown } | null)?.code;
+  return new ApiError(res.status, Array.isArray(message) ? message.join('; ') : String(message), Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null, typeof code === 'string' ? code : null);
 }
 
 export async function apiFetch<T>(path: string, init: RequestOptions = {}): Promise<T> {

@@ -1,7 +1,7 @@
 import { ALERT_SEVERITIES, type AlertRecord, type AlertSeverity } from '@tidewatch/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { apiFetch } from '../api/http';
+import { ApiError, apiFetch } from '../api/http';
 
 export type Severity = AlertSeverity;
 export const SEVERITY_ORDER: Severity[] = [...ALERT_SEVERITIES];
@@ -18,6 +18,18 @@ export interface HistoryEntry {
   action: string;
   actor: string | null;
   note: string | null;
+  /** What the step recorded, e.g. `condition_held` on a resolution confirmed while the condition held. */
+  data?: Record<string, unknown>;
+}
+
+/** Computed from backfilled or late data (docs/contract.md §4.5): listed, never rung. */
+export function isHistorical(a: Alert): boolean {
+  return a.detail.historical === true;
+}
+
+/** The server refused to resolve because the alert's condition still holds: the person may confirm. */
+export function conditionStillHolds(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 409 && err.code === 'condition_active';
 }
 
 /** Most severe first, then newest first. */
@@ -68,7 +80,7 @@ export const useAlertsStore = defineStore('alerts', () => {
       return { newCritical: false };
     }
     open.value.set(alert.id, alert);
-    const urgent = alert.severity === 'critical' && alert.state === 'active' && ['opened', 'raised', 'retriggered', 'reannounced', 'escalated'].includes(event);
+    const urgent = alert.severity === 'critical' && alert.state === 'active' && !isHistorical(alert) && ['opened', 'raised', 'retriggered', 'reannounced', 'escalated'].includes(event);
     if (urgent) fresh.value.add(alert.id);
     if (alert.state !== 'active') fresh.value.delete(alert.id);
     return { newCritical: urgent };
@@ -78,8 +90,10 @@ export const useAlertsStore = defineStore('alerts', () => {
     fresh.value.delete(id);
   }
 
-  async function act(id: number, action: 'ack' | 'resolve', note: string): Promise<void> {
-    const updated = await apiFetch<Alert>(`/api/alerts/${id}/${action}`, { method: 'POST', body: { note } });
+  /** `confirmActive`: resolve although the condition still holds (after the server said so). */
+  async function act(id: number, action: 'ack' | 'resolve', note: string, confirmActive = false): Promise<void> {
+    const body = confirmActive ? { note, confirm_active: true } : { note };
+    const updated = await apiFetch<Alert>(`/api/alerts/${id}/${action}`, { method: 'POST', body });
     apply({ ...updated, event: action === 'ack' ? 'acknowledged' : 'resolved' });
   }
 
