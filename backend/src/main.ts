@@ -10,7 +10,7 @@ import { AppModule } from './app.module.js';
 import { HttpErrorsFilter } from './common/http-edge.js';
 import { applyHttpEdges } from './common/http-security.js';
 import { describeListenError } from './common/net.js';
-import { firstAdminLine, startBanner } from './common/start-banner.js';
+import { firstAdminLine, startBanner } from './hub/start-banner.js';
 import { STOP_LIMIT_MS, stopOnSignals } from './common/stop-signals.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { RedisIoAdapter } from './live/redis-io.adapter.js';
