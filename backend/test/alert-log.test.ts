@@ -116,7 +116,7 @@ describe('the alert log', () => {
     }
     expect(seen).toEqual(['evening', 'late', 'river', 'pump', 'night', 'old']);
     expect((await log('q=LOGTEST&limit=4&offset=8')).alerts).toEqual([]);
-    for (const bad of ['offset=-1', 'limit=0', 'q=', `q=${'x'.repeat(201)}`, 'from=2026-02-30', 'state=closed']) {
+    for (const bad of ['offset=-1', 'offset=10001', 'limit=0', 'q=', `q=${'x'.repeat(201)}`, 'from=2026-02-30', 'from=2026-11-11&to=2026-11-10', 'state=closed']) {
       expect((await api(ctx.t, viewer, `/api/alerts/log?${bad}`)).status, bad).toBe(400);
     }
   });

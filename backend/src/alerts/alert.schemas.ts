@@ -4,6 +4,8 @@ import { queryEndTime, queryInt, queryTime, siteIdParam } from '../common/http-s
 import { ruleDefinitionSchema, SEVERITIES } from './rule-model.js';
 
 /** Query and body schemas of the alerts and rules API. */
+/** The deepest page of the alert log: narrow the filters (time, site, text) to see further. */
+export const MAX_ALERT_OFFSET = 10_000;
 export const alertListQuery = z
   .object({
     state: z.enum(['active', 'acknowledged', 'resolved', 'open', 'cleared']).optional(),
@@ -16,9 +18,11 @@ export const alertListQuery = z
     /** Words in the title (either language), the site's name or a note of its history. */
     q: z.string().trim().min(1).max(200).optional(),
     limit: queryInt(1, 1000, 200),
-    offset: queryInt(0, 1_000_000, 0),
+    /** Pages by offset: deep pages cost a sort of everything before them, so the depth is bounded. */
+    offset: queryInt(0, MAX_ALERT_OFFSET, 0),
   })
-  .strict();
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 /** At most this many alerts in one bulk step: a shift's backlog, not the whole table. */
 export const MAX_BULK_IDS = 500;
 export const bulkBody = z
