@@ -47,6 +47,14 @@ function runs(pid: number, program: string): boolean {
 }
 
 /**
+ * Whether `pid` is the postmaster of this data directory (started with `-D <dataDir>`): after a
+ * reboot a pid file's pid may belong to another PostgreSQL, the system's own, never to be stopped.
+ */
+function postmasterOf(pid: number, dataDir: string): boolean {
+  return runs(pid, `-D\0${dataDir}\0`);
+}
+
+/**
  * A postmaster left behind by a hub that was killed (SIGKILL skips the exit hook that
  * stops it) still holds the data directory: stop it before starting a new one.
  */
@@ -54,7 +62,7 @@ async function stopOrphan(dataDir: string, log: Logger): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
-  if (Number.isInteger(pid) && pid > 0 && runs(pid, 'postgres')) {
+  if (Number.isInteger(pid) && pid > 0 && postmasterOf(pid, dataDir)) {
     log.warn({ pid }, 'stopping an orphaned embedded PostgreSQL left by an earlier run');
     process.kill(pid, 'SIGINT'); // fast shutdown
     if (!(await waitForExit(pid, 15000))) {
@@ -63,7 +71,7 @@ async function stopOrphan(dataDir: string, log: Logger): Promise<void> {
     }
   }
   // A stale pid file (its postmaster dead, the pid maybe reused) would make PostgreSQL refuse to start.
-  if (existsSync(pidFile) && !runs(pid, 'postgres')) await rm(pidFile, { force: true });
+  if (existsSync(pidFile) && !postmasterOf(pid, dataDir)) await rm(pidFile, { force: true });
 }
 
 async function readOrCreateSecret(file: string): Promise<string> {
@@ -203,7 +211,7 @@ export function runningEmbeddedUrl(dataRoot: string): string | null {
   try {
     const lines = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
     const pid = Number.parseInt(lines[0] ?? '', 10);
-    if (!runs(pid, 'postgres') || pidFileStatus(dataDir) !== 'ready') return null;
+    if (!postmasterOf(pid, dataDir) || pidFileStatus(dataDir) !== 'ready') return null;
     return databaseUrl(readFileSync(path.join(root, 'pg-password'), 'utf8').trim(), lines[3]!.trim(), DB_NAME);
   } catch {
     return null;
