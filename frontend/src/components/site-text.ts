@@ -1,4 +1,17 @@
+import { booleanValueText, wordsOf } from '../i18n/data-text';
 import { DATA_FLAGS, metricFor, type AbnormalFlag, type SiteIndicator, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
+
+/** The marker's letter of a kind on the English page (the Chinese page has KIND_GLYPH's characters). */
+export const KIND_LETTER: Record<SiteKind, string> = {
+  air: 'A',
+  pump_station: 'P',
+  wwtp: 'W',
+  river: 'R',
+  seawater: 'S',
+  gas_point: 'G',
+  fishing_port: 'F',
+  ebike_charging: 'E',
+};
 
 /** A data flag as shown: "M 维护" / "M maintenance". */
 export function flagText(flag: AbnormalFlag, lang: string): string {
@@ -12,14 +25,24 @@ export function flagText(flag: AbnormalFlag, lang: string): string {
 export function valueLines(s: SiteSnapshot, lang: string): { label: string; value: string; flag: string | null }[] {
   return Object.entries(s.latest).map(([name, v]) => {
     const def = metricFor(s.kind as SiteKind, name);
-    const unit = def && !def.flag && def.unit !== 'count' ? ` ${def.unit}` : '';
-    const digits = Math.abs(v.value) >= 100 ? 0 : Math.abs(v.value) >= 10 ? 1 : 2;
     return {
       label: def ? (lang === 'zh' ? def.label.zh : def.label.en) : name,
-      value: `${def?.flag || def?.integer ? v.value : v.value.toFixed(digits)}${unit}`,
+      value: metricValueText(def, name, v.value, lang),
       flag: v.flag ? flagText(v.flag, lang) : null,
     };
   });
+}
+
+/**
+ * A metric's value with its unit, in words where a number would not do: 0/1 metrics as
+ * 故障/正常, 开/关, 有烟雾/无烟雾 (Fault/Normal, …), a Beaufort force as "5 级" / "force 5".
+ */
+export function metricValueText(def: { flag?: boolean; integer?: boolean; unit: string } | undefined, name: string, value: number, lang: string): string {
+  if (def?.flag) return booleanValueText(name, value, wordsOf(lang));
+  if (def?.unit === 'Beaufort') return wordsOf(lang).t('values.beaufort', { n: value });
+  const unit = def && def.unit !== 'count' ? ` ${def.unit}` : '';
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${def?.integer ? value : value.toFixed(digits)}${unit}`;
 }
 
 /** What the standards say of the site, as one line. */
