@@ -65,6 +65,9 @@ describe('device events in words', () => {
     const e = { type: 'inspection', data: { vessel: '辽大渔15001', result: 'fail', hazards: ['救生衣不足', '灭火器过期'], inspector: '王海' } };
     expect(eventText(e, zh)).toBe('安全检查：船只 辽大渔15001，检查不合格，隐患：救生衣不足、灭火器过期，检查人 王海');
     expect(eventText({ type: 'inspection', data: { vessel: 'Haixing 7', result: 'pass', hazards: [] } }, en)).toBe('Inspection: vessel Haixing 7, passed');
+    // Hazards a device reports by code are said in words.
+    expect(eventText({ type: 'inspection', data: { vessel: '辽大甘渔00007', result: 'fail', hazards: ['lifejackets', 'crew_insurance'] } }, zh)).toBe('安全检查：船只 辽大甘渔00007，检查不合格，隐患：救生衣、船员保险');
+    expect(eventText({ type: 'rectified', data: { hazard: 'fire_extinguishers', vessel: 'Haixing 7' } }, en)).toBe('Hazard rectified: vessel Haixing 7, hazard fire extinguishers');
   });
 
   it('a pump fault, a gas alarm and a rectification', () => {
@@ -100,6 +103,8 @@ describe('audit entries in words', () => {
     expect(auditDetailText({ status: 409, error: 'you cannot disable your own account' }, zh, errorText)).toBe('状态码 409；错误 不能停用自己的账号');
     expect(auditDetailText({ status: 400, error: 'something new went wrong' }, zh, errorText)).toBe('状态码 400；错误 请求无效，请检查填写的内容');
     expect(auditDetailText({}, zh, errorText)).toBe('—');
+    expect(auditDetailText({ from: '2025-03-01T02:00:00.000Z', reason: 'calibration' }, zh, errorText)).toBe('起 2025-03-01 10:00:00；原因 校准');
+    expect(auditDetailText({ reason: 'calibration' }, en, errorText)).toBe('reason Calibration');
   });
 
   it('names a target’s keys and a user by name', () => {

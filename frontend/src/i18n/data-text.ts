@@ -3,6 +3,8 @@
  * device events and their data, 0/1 metrics, dead-letter reasons, audit details. Pure: each
  * takes the page's `t` (vue-i18n) so it is tested without a page.
  */
+import { REVIEW_REASON_NAMES } from '@tidewatch/contracts';
+import { formatStamp } from './index';
 import { en, zh } from './messages';
 
 type Translate = (key: string, values?: Record<string, unknown>) => string;
@@ -77,8 +79,10 @@ export function eventText(e: { type: string; data: Record<string, unknown> }, w:
   };
   field('vessel', d.vessel);
   if (d.result === 'pass' || d.result === 'fail') parts.push(w.t(`event.${d.result}`));
-  field('hazards', d.hazards);
-  field('hazard', d.hazard);
+  // The hazards a port's devices report by code (simulators' HAZARDS) in words; anything else is the inspector's own text.
+  const hazard = (h: unknown): unknown => (typeof h === 'string' && w.te(`event.hazardNames.${h}`) ? w.t(`event.hazardNames.${h}`) : h);
+  field('hazards', Array.isArray(d.hazards) ? d.hazards.map(hazard) : d.hazards);
+  field('hazard', hazard(d.hazard));
   field('ref', d.ref);
   field('inspector', d.inspector);
   field('pump', d.pump);
@@ -106,6 +110,8 @@ export function auditTargetText(target: string | null, w: Words, names: Map<stri
     .join(w.t('auditDetail.sep'));
 }
 
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+
 /**
  * An audit entry's detail (the masked request body, and on a refusal its status and error) in
  * words: known keys named, booleans 是/否, a refusal's English error said in the page language.
@@ -120,6 +126,8 @@ export function auditDetailText(detail: Record<string, unknown> | null, w: Words
       if (key === 'truncated') return name;
       if (v === '***') return `${name}${w.t('auditDetail.masked')}`;
       if (key === 'role' && typeof v === 'string' && w.te(`roles.${v}`)) return `${name} ${w.t(`roles.${v}`)}`;
+      if (key === 'reason' && typeof v === 'string' && Object.hasOwn(REVIEW_REASON_NAMES, v)) return `${name} ${REVIEW_REASON_NAMES[v as keyof typeof REVIEW_REASON_NAMES][w.t('meta.lang') === 'zh' ? 'zh' : 'en']}`;
+      if (typeof v === 'string' && ISO_INSTANT.test(v)) return `${name} ${formatStamp(v)}`;
       return `${name} ${plain(v, w)}`;
     })
     .join(w.t('auditDetail.sep'));

@@ -15,6 +15,7 @@ export function createAppI18n(initial?: Lang) {
 export function rememberLang(lang: Lang): void {
   localStorage.setItem(STORAGE_KEY, lang);
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = (lang === 'zh' ? zh : en).app.title;
 }
 
 export function formatTime(iso: string | null, lang: string, withDate = false): string {

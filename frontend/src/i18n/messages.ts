@@ -9,7 +9,7 @@ export const zh = {
   status: { normal: '正常', warning: '预警', alarm: '报警', offline: '离线' },
   severity: { critical: '紧急', major: '重要', minor: '次要', warning: '提示' },
   state: { active: '待处理', acknowledged: '已确认', resolved: '已解决', cleared: '已恢复' },
-  map: { sites: '{n} 个监测点', layers: '图层', outline: '高新区轮廓（离线）', zoomIn: '放大', zoomOut: '缩小' },
+  map: { sites: '{n} 个监测点', layers: '图层', outline: '高新区轮廓（离线）', zoomIn: '放大', zoomOut: '缩小', contributors: '贡献者' },
   alerts: { title: '告警', none: '当前无告警', ack: '确认', resolve: '解决', note: '处理说明', history: '处理记录', all: '全部', cancel: '取消', submit: '提交', openedAt: '发生时间', site: '监测点', newCritical: '新的紧急告警', historical: '历史数据', stillHolds: '告警条件仍然存在，确定要解决吗？解决后如条件仍在将重新告警。', resolveAnyway: '仍然解决', resolvedWhileHeld: '告警条件仍存在时确认解决' },
   air: { title: '空气质量', district: '全区', primary: '首要污染物', unavailable: '无有效数据', hour: '{hour} 时' },
   goals: { title: '目标看板', target: '目标', met: '达标', notMet: '未达标', unknown: '数据不足', lastYear: '去年同期', tabAlerts: '告警', tabGoals: '目标', tabReport: '月报' },
@@ -68,6 +68,8 @@ export const zh = {
     confirmClear: '取消“{name}”的设定间隔、恢复自动识别：该站已存储的各小时数据将立即按识别出的间隔重新判定是否有效。',
     save: '确定并重新判定', cancel: '取消', failed: '未能保存：{message}', done: '已保存，“{name}”的已存储数据已重新判定',
   },
+  /** Which language these messages are (for words kept in the contracts as { zh, en }). */
+  meta: { lang: 'zh' },
   punct: { colon: '：' },
   roles: { viewer: '查看', operator: '值班', admin: '管理' },
   history: {
@@ -81,6 +83,7 @@ export const zh = {
   },
   event: {
     types: { inspection: '安全检查', departure: '船只出港', arrival: '船只进港', rectified: '隐患整改', pump_fault: '水泵故障', pump_recovered: '水泵恢复', gas_alarm: '燃气报警' },
+    hazardNames: { certificates: '船舶证书', crew_insurance: '船员保险', certified_officers: '职务船员持证', lifejackets: '救生衣', fire_extinguishers: '灭火器', radio: '无线电', beidou_terminal: '北斗终端', ais: '船舶自动识别系统' },
     unknown: '其他事件', vessel: '船只 {v}', inspector: '检查人 {v}', pass: '检查合格', fail: '检查不合格', hazards: '隐患：{v}', hazard: '隐患 {v}', ref: '编号 {v}', pump: '{v} 号泵', code: '故障代码 {v}', level: '{v} 级报警', line: '{name}：{parts}', sep: '，', listSep: '、',
   },
   values: { fault: '故障', normal: '正常', open: '开', closed: '关', smoke: '有烟雾', noSmoke: '无烟雾', yes: '是', no: '否', beaufort: '{n} 级' },
@@ -105,7 +108,7 @@ export const en: Messages = {
   status: { normal: 'Normal', warning: 'Warning', alarm: 'Alarm', offline: 'Offline' },
   severity: { critical: 'Critical', major: 'Major', minor: 'Minor', warning: 'Warning' },
   state: { active: 'Active', acknowledged: 'Acknowledged', resolved: 'Resolved', cleared: 'Cleared' },
-  map: { sites: '{n} sites', layers: 'Layers', outline: 'District outline (offline)', zoomIn: 'Zoom in', zoomOut: 'Zoom out' },
+  map: { sites: '{n} sites', layers: 'Layers', outline: 'District outline (offline)', zoomIn: 'Zoom in', zoomOut: 'Zoom out', contributors: 'contributors' },
   alerts: { title: 'Alerts', none: 'No open alerts', ack: 'Acknowledge', resolve: 'Resolve', note: 'Note', history: 'History', all: 'All', cancel: 'Cancel', submit: 'Submit', openedAt: 'Opened', site: 'Site', newCritical: 'New critical alert', historical: 'Historical data', stillHolds: 'The alert’s condition still holds: resolve it anyway? It will alert again while the condition lasts.', resolveAnyway: 'Resolve anyway', resolvedWhileHeld: 'resolved while the condition still held (confirmed)' },
   air: { title: 'Air quality', district: 'District', primary: 'Primary pollutant', unavailable: 'No valid data', hour: '{hour}:00' },
   goals: { title: 'Goals board', target: 'Target', met: 'Met', notMet: 'Not met', unknown: 'Not enough data', lastYear: 'Same period last year', tabAlerts: 'Alerts', tabGoals: 'Goals', tabReport: 'Report' },
@@ -164,6 +167,7 @@ export const en: Messages = {
     confirmClear: 'Clear the set interval of “{name}” and learn it from the data: its stored hours are re-judged at once against the learned interval.',
     save: 'Save and re-judge', cancel: 'Cancel', failed: 'Not saved: {message}', done: 'Saved: the stored hours of “{name}” were re-judged',
   },
+  meta: { lang: 'en' },
   punct: { colon: ': ' },
   roles: { viewer: 'Viewer', operator: 'Operator', admin: 'Admin' },
   history: {
@@ -177,6 +181,7 @@ export const en: Messages = {
   },
   event: {
     types: { inspection: 'Inspection', departure: 'Departure', arrival: 'Arrival', rectified: 'Hazard rectified', pump_fault: 'Pump fault', pump_recovered: 'Pump recovered', gas_alarm: 'Gas alarm' },
+    hazardNames: { certificates: 'certificates', crew_insurance: 'crew insurance', certified_officers: 'certified officers', lifejackets: 'life jackets', fire_extinguishers: 'fire extinguishers', radio: 'radio', beidou_terminal: 'BeiDou terminal', ais: 'AIS transponder' },
     unknown: 'Other event', vessel: 'vessel {v}', inspector: 'inspector {v}', pass: 'passed', fail: 'failed', hazards: 'hazards: {v}', hazard: 'hazard {v}', ref: 'ref {v}', pump: 'pump {v}', code: 'fault code {v}', level: 'level {v}', line: '{name}: {parts}', sep: ', ', listSep: '; ',
   },
   values: { fault: 'Fault', normal: 'Normal', open: 'Open', closed: 'Closed', smoke: 'Smoke', noSmoke: 'No smoke', yes: 'Yes', no: 'No', beaufort: 'force {n}' },
