@@ -28,7 +28,8 @@ const ALLOWED_LATIN = new Set([
 ]);
 const LATIN = /[A-Za-zµ][A-Za-zµ0-9₀-₉²³./_-]*[A-Za-z0-9₀-₉²³]|[A-Za-zµ]/g;
 const CJK = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]+/gu;
-const IP = /(?:[0-9a-f]{0,4}:){2,}[0-9a-f.:]*|\b\d{1,3}(?:\.\d{1,3}){3}\b/gi;
+/** IPv4, and IPv6 written with '::' (as the audit log shows ::1 or ::ffff:127.0.0.1): not the times. */
+const IP = /(?:[0-9a-f]{1,4}:)*:(?::?[0-9a-f]{1,4})*(?::\d{1,3}(?:\.\d{1,3}){3})?|\b\d{1,3}(?:\.\d{1,3}){3}\b/gi;
 /** Elements that declare another language than the page's: only these may (the language switch, a dead letter's raw detail on request). */
 const FOREIGN_ALLOWED = ['button.lang-switch', 'code.raw-detail'];
 
@@ -100,6 +101,12 @@ async function chineseOn(p: Page): Promise<string[]> {
   return [...found];
 }
 
+/** With E2E_SCREENSHOTS=<dir>, the views as the user sees them (to look at, not checked). */
+async function shot(name: string): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
 const publish = (site: string, channel: 'telemetry' | 'events', body: unknown): Promise<unknown> =>
   device.publishAsync(siteTopic(site, channel), typeof body === 'string' ? body : JSON.stringify(body), { qos: 1 });
 
@@ -131,7 +138,8 @@ beforeAll(async () => {
   dataStrings.push('季度校准', NOTE_ACK, NOTE_COMMENT, VESSEL, INSPECTOR);
 
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // A Chinese browser: its own widgets (the date pickers' empty fields) speak Chinese too.
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   await page.goto(`${t.httpUrl}/login`);
   await page.fill('input[name=username]', 'admin');
@@ -171,6 +179,7 @@ describe('the Chinese page has no English in it', () => {
     await page.locator('.leaflet-marker-icon .tw-marker').first().click();
     await page.locator('.leaflet-popup-content .tw-popup').waitFor({ timeout: 5000 });
     await page.locator('[data-testid=site-drawer]').waitFor({ timeout: 10_000 });
+    await shot('zh-dashboard');
     const english = await englishOn(page);
     expect(english, `English on the Chinese dashboard:\n${english.join('\n')}`).toEqual([]);
   });
@@ -188,6 +197,7 @@ describe('the Chinese page has no English in it', () => {
     await waitText('[data-testid=site-drawer] .events', '燃气报警：2 级报警');
     await waitText('[data-testid=review-marks] li', '校准');
     await page.waitForFunction(() => document.querySelector('[data-testid=site-drawer] canvas')?.getAttribute('aria-label')?.includes('20 %LEL'), undefined, { timeout: 10_000 });
+    await shot('zh-drawer-gas');
     english = await englishOn(page);
     expect(english, `English in the gas point's drawer:\n${english.join('\n')}`).toEqual([]);
 
@@ -240,6 +250,7 @@ describe('the Chinese page has no English in it', () => {
     await page.locator('[data-testid=intervals-admin] [data-action=set-interval]').first().click();
     await page.locator('[data-testid=users-admin] tr[data-user=admin] [data-action=reset]').click();
     expect(await page.locator('[data-testid=dead-letters] tr[data-reason=malformed_json] td').nth(1).textContent()).toBe('不是有效的 JSON');
+    await shot('zh-admin');
     const english = await englishOn(page);
     expect(english, `English on the admin page:\n${english.join('\n')}`).toEqual([]);
   });
@@ -263,13 +274,22 @@ describe('the English page has no Chinese in it', () => {
     await page.locator(GAS).first().waitFor({ timeout: 15_000 });
     await page.click('button.lang-switch');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await page.title()).toBe('Tidewatch · Hi-tech Zone environment & safety');
     await page.locator(`${GAS} button.link`).first().click();
     await waitText(`${GAS} ol.history li`, 'Acknowledged');
     await page.locator(`[data-testid=alerts-panel] li.alert[data-site=port-hekou] button.site`).first().click();
     await waitText('[data-testid=site-drawer] .events', 'Inspection: vessel');
     await page.waitForFunction(() => document.querySelector('[data-testid=site-drawer] canvas')?.getAttribute('aria-label')?.includes('Wind force'), undefined, { timeout: 10_000 });
-    const chinese = await chineseOn(page);
+    await shot('en-dashboard');
+    let chinese = await chineseOn(page);
     expect(chinese, `Chinese on the English dashboard:\n${chinese.join('\n')}`).toEqual([]);
+    for (const tab of ['goals', 'report'] as const) {
+      await page.click(`[data-tab=${tab}]`);
+      await page.locator(`[data-testid=${tab === 'goals' ? 'goals-board' : 'report-panel'}]`).waitFor();
+      await page.waitForTimeout(300);
+      chinese = await chineseOn(page);
+      expect(chinese, `Chinese on the English ${tab} tab:\n${chinese.join('\n')}`).toEqual([]);
+    }
   });
 
   it('the alert log, the handover, the password page and the admin page', async () => {
