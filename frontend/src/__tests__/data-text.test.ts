@@ -1,8 +1,9 @@
 import type { SiteSnapshot } from '@tidewatch/contracts';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/http';
-import { metricValueText, valueLines } from '../components/site-text';
+import { indicatorText, metricValueText, valueLines } from '../components/site-text';
 import { auditDetailText, auditTargetText, booleanValueText, deadLetterReasonText, eventText, historyActionText, wordsOf } from '../i18n/data-text';
+import { formatDay } from '../i18n';
 import { readableError } from '../i18n/server-messages';
 
 const zh = wordsOf('zh');
@@ -57,6 +58,25 @@ describe('0/1 metrics in words', () => {
     expect(metricValueText({ unit: 'Beaufort', integer: true }, 'wind_level', 6, 'zh')).toBe('6 级');
     expect(metricValueText({ unit: 'Beaufort', integer: true }, 'wind_level', 6, 'en')).toBe('force 6');
     expect(metricValueText({ unit: 'count', integer: true }, 'pumps_running', 3, 'zh')).toBe('3');
+  });
+});
+
+describe('days with their year only when it is not this year', () => {
+  it('shows MM-DD in this district year and the whole date in another', () => {
+    const now = Date.parse('2026-01-02T04:00:00Z');
+    expect(formatDay('2026-01-01', now)).toBe('01-01');
+    expect(formatDay('2025-12-31', now)).toBe('2025-12-31');
+    // 2025-12-31T20:00Z is already 2026 in the district.
+    expect(formatDay('2025-12-31', Date.parse('2025-12-31T20:00:00Z'))).toBe('2025-12-31');
+    expect(formatDay('2026-01-01', Date.parse('2025-12-31T20:00:00Z'))).toBe('01-01');
+  });
+});
+
+describe('a plant’s effluent verdict', () => {
+  it('names the parameters over the limit, not their metric names', () => {
+    const ind = { type: 'effluent', standard: 'GB 18918-2002 1A', basis: 'last 24 h means', compliant: false, exceedances: [{ param: 'cod_mgl', value: 80, limit: '≤ 50' }, { param: 'bod5_mgl', value: 12, limit: '≤ 10' }] } as const;
+    expect(indicatorText({ ...ind, exceedances: [...ind.exceedances] }, 'zh')).toBe('出水超标：化学需氧量、五日生化需氧量');
+    expect(indicatorText({ ...ind, exceedances: [...ind.exceedances] }, 'en')).toBe('Over 1A: COD, BOD₅');
   });
 });
 

@@ -45,6 +45,13 @@ export function metricValueText(def: { flag?: boolean; integer?: boolean; unit: 
   return `${def?.integer ? value : value.toFixed(digits)}${unit}`;
 }
 
+/** An effluent parameter of GB 18918 by its name: the plant's metric label, BOD₅ (not a metric) by its own. */
+function effluentParam(param: string, lang: string): string {
+  if (param === 'bod5_mgl') return lang === 'zh' ? '五日生化需氧量' : 'BOD₅';
+  const def = metricFor('wwtp', param);
+  return def ? (lang === 'zh' ? def.label.zh : def.label.en) : param;
+}
+
 /** What the standards say of the site, as one line. */
 export function indicatorText(ind: SiteIndicator | null | undefined, lang: string): string | null {
   if (!ind) return null;
@@ -55,6 +62,6 @@ export function indicatorText(ind: SiteIndicator | null | undefined, lang: strin
     case 'water_class':
       return `${zh ? ind.zh : ind.en}${ind.target ? (zh ? `（目标${ind.target}类）` : ` (target ${ind.target})`) : ''}`;
     case 'effluent':
-      return ind.compliant ? (zh ? '出水达一级A标准' : 'Effluent meets class 1A') : zh ? `出水超标：${ind.exceedances.map((e) => e.param).join('、')}` : `Over 1A: ${ind.exceedances.map((e) => e.param).join(', ')}`;
+      return ind.compliant ? (zh ? '出水达一级A标准' : 'Effluent meets class 1A') : zh ? `出水超标：${ind.exceedances.map((e) => effluentParam(e.param, lang)).join('、')}` : `Over 1A: ${ind.exceedances.map((e) => effluentParam(e.param, lang)).join(', ')}`;
   }
 }

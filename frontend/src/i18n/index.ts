@@ -43,6 +43,11 @@ export function formatStamp(iso: string | null, nowMs = Date.now()): string {
   return full.slice(0, 4) === formatDateTime(new Date(nowMs).toISOString()).slice(0, 4) ? full.slice(5) : full;
 }
 
+/** A district day (YYYY-MM-DD) as shown: MM-DD in this year, the whole date in another. */
+export function formatDay(day: string, nowMs = Date.now()): string {
+  return day.slice(0, 4) === formatDateTime(new Date(nowMs).toISOString()).slice(0, 4) ? day.slice(5) : day;
+}
+
 /** An instant as a `datetime-local` value in district time (to the minute). */
 export function isoToDistrictInput(iso: string): string {
   return formatDateTime(iso).slice(0, 16).replace(' ', 'T');
