@@ -140,6 +140,8 @@ describe('server errors on the page', () => {
     expect(readableError(new ApiError(400, 'the current password is wrong'), t, 'zh')).toBe('当前密码错误');
     expect(readableError(new ApiError(409, 'the alert is resolved'), t, 'zh')).toBe('告警已是“已解决”状态，无法执行此操作');
     expect(readableError(new ApiError(409, 'the alert is resolved'), en.t, 'en')).toBe('The alert is Resolved: this cannot be done');
+    // By the hub's stable code first, whatever its sentence.
+    expect(readableError(new ApiError(409, 'anything at all', null, 'condition_active'), t, 'zh')).toBe('告警条件仍然存在');
   });
 
   it('an unknown English sentence never reaches the Chinese page: it is said by its status', () => {

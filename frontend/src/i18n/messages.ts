@@ -25,7 +25,7 @@ export const zh = {
     hasUsername: '密码不能包含用户名', kinds: '请使用小写字母、大写字母、数字、符号中的至少三类（或至少 16 个字符）', lastAdmin: '不能降级、停用或删除最后一个启用的管理员',
     disableSelf: '不能停用自己的账号', removeSelf: '不能删除自己的账号', usernameTaken: '用户名已存在（不区分大小写）', usernameFormat: '用户名须为 3–64 个字母、数字或 _ . -',
     alertState: '告警已是“{state}”状态，无法执行此操作', siteExists: '监测点编号已存在（停用的编号不能再用）', fromAfterTo: '开始时间不能晚于结束时间', handoverSpan: '交接班记录一次最多查询 7 天', alreadyWithdrawn: '该审核标记已被撤销', roleRequired: '当前角色无权执行此操作', noUserNamed: '没有该用户名的用户', tooManySignIns: '登录失败次数过多，请稍后再试', wrongLogin: '用户名或密码错误',
-    markFuture: '标记时段不能结束于将来', markTooLong: '一次标记最多 {days} 天', markNeedsNote: '原因为“其他”时须填写说明', withdrawNeedsReason: '请填写撤销原因',
+    conditionActive: '告警条件仍然存在', markFuture: '标记时段不能结束于将来', markTooLong: '一次标记最多 {days} 天', markNeedsNote: '原因为“其他”时须填写说明', withdrawNeedsReason: '请填写撤销原因',
   },
   users: {
     title: '用户', username: '用户名', role: '角色', status: '状态', enabled: '启用', disabled: '已停用', mustChange: '待改密', created: '创建时间', passwordChanged: '密码修改时间', actions: '操作',
@@ -124,7 +124,7 @@ export const en: Messages = {
     hasUsername: 'The password must not contain the username', kinds: 'Use three of: lower case, upper case, digits, symbols (or at least 16 characters)', lastAdmin: 'The last enabled admin cannot be demoted, disabled or removed',
     disableSelf: 'You cannot disable your own account', removeSelf: 'You cannot remove your own account', usernameTaken: 'That username exists (case is ignored)', usernameFormat: 'Usernames are 3–64 letters, digits, _ . -',
     alertState: 'The alert is {state}: this cannot be done', siteExists: 'That site id exists (ids of retired sites are not reused)', fromAfterTo: 'The start must not be after the end', handoverSpan: 'A handover covers at most 7 days', alreadyWithdrawn: 'That review mark was already withdrawn', roleRequired: 'Your role does not allow this', noUserNamed: 'No user with that username', tooManySignIns: 'Too many failed sign-ins: try again later', wrongLogin: 'Wrong username or password',
-    markFuture: 'The period must not end in the future', markTooLong: 'A mark covers at most {days} days', markNeedsNote: 'The reason other needs a note saying why', withdrawNeedsReason: 'A reason for the withdrawal is required',
+    conditionActive: 'The alert’s condition still holds', markFuture: 'The period must not end in the future', markTooLong: 'A mark covers at most {days} days', markNeedsNote: 'The reason other needs a note saying why', withdrawNeedsReason: 'A reason for the withdrawal is required',
   },
   users: {
     title: 'Users', username: 'Username', role: 'Role', status: 'Status', enabled: 'Enabled', disabled: 'Disabled', mustChange: 'Must change password', created: 'Created', passwordChanged: 'Password changed', actions: 'Actions',

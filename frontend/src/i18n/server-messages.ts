@@ -33,6 +33,11 @@ const KNOWN: [RegExp, keyof Messages['serverMessage']][] = [
   [/reason for the withdrawal is required/, 'withdrawNeedsReason'],
 ];
 
+/** The hub's stable words for a refusal (`code` of the error body), before its message is read. */
+const KNOWN_CODES: Record<string, keyof Messages['serverMessage']> = {
+  condition_active: 'conditionActive',
+};
+
 /** HTTP statuses that have a sentence of their own; any other is said by its class. */
 const STATUS_TEXT = new Set([400, 401, 403, 404, 409, 413, 429, 500, 503]);
 
@@ -58,6 +63,8 @@ export function statusText(status: number | null, t: Translate): string {
  * there), and as the hub said it on the English page.
  */
 export function readableError(err: unknown, t: Translate, lang = 'zh'): string {
+  const code = err instanceof ApiError && err.code ? KNOWN_CODES[err.code] : undefined;
+  if (code) return t(`serverMessage.${code}`);
   const message = err instanceof Error ? err.message : String(err);
   const known = knownServerMessage(message, t);
   if (known) return known;
