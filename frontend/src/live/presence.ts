@@ -76,8 +76,9 @@ export function startPresence(pageText: PresenceText, open: (siteId: string) => 
     document.title = tabTitle(pageText.t, alarm.state.waiting.length, alarm.state.ringing.length > 0, phase);
   };
   const timer = setInterval(() => {
-    alarm.tick();
     phase = !phase;
+    // The clock moves once a second: every waiting time on the page renders again with it.
+    if (phase) alarm.tick();
     title();
     if (toneDue(alarm.state, lastToneAt(), Date.now())) beep();
   }, 500);
