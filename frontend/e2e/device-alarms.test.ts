@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, login, TEST_USER_PASSWORD } from '../../backend/test/harness/hub-process.js';
 import { useHub } from '../../backend/test/use-hub.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, signIn } from './browser.js';
 
 declare global {
   interface Window {
@@ -35,11 +35,7 @@ beforeAll(async () => {
       return create.call(this);
     };
   });
-  await page.goto(`${t.httpUrl}/login`);
-  await page.fill('input[name=username]', 'alarm-desk');
-  await page.fill('input[name=password]', TEST_USER_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent === '实时连接', undefined, { timeout: 15_000 });
+  await signIn(page, t.httpUrl, 'alarm-desk', TEST_USER_PASSWORD);
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { useAlertsStore, type AlertEvent } from '../stores/alerts';
 import { useAqiStore } from '../stores/aqi';
 import { useAuthStore } from '../stores/auth';
 import { useSitesStore } from '../stores/sites';
-import { beep } from './alarm';
+import { announceCritical } from './presence';
 
 /** The one module that owns the socket: the hub's snapshot on (re)connect, then deltas into the stores. */
 export const connection = ref<'connecting' | 'live' | 'down'>('connecting');
@@ -68,7 +68,7 @@ export function connectLive(): void {
   });
   live.on('site', (s: SiteSnapshot) => sites.update(s));
   live.on('alert', (a: AlertEvent) => {
-    if (alerts.apply(a).newCritical) beep();
+    if (alerts.apply(a).newCritical) announceCritical(a);
   });
   live.on('aqi', (a: LatestAqi) => aqi.set(a));
 }

@@ -2,6 +2,9 @@ import { ALERT_SEVERITIES, type AlertRecord, type AlertSeverity } from '@tidewat
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError, apiFetch } from '../api/http';
+import { demandsAttention } from '../live/alarm-policy';
+
+export { isHistorical } from '../live/alarm-policy';
 
 export type Severity = AlertSeverity;
 export const SEVERITY_ORDER: Severity[] = [...ALERT_SEVERITIES];
@@ -20,11 +23,6 @@ export interface HistoryEntry {
   note: string | null;
   /** What the step recorded, e.g. `condition_held` on a resolution confirmed while the condition held. */
   data?: Record<string, unknown>;
-}
-
-/** Computed from backfilled or late data (docs/contract.md §4.5): listed, never rung. */
-export function isHistorical(a: Alert): boolean {
-  return a.detail.historical === true;
 }
 
 /** The server refused to resolve because the alert's condition still holds: the person may confirm. */
@@ -80,7 +78,7 @@ export const useAlertsStore = defineStore('alerts', () => {
       return { newCritical: false };
     }
     open.value.set(alert.id, alert);
-    const urgent = alert.severity === 'critical' && alert.state === 'active' && !isHistorical(alert) && ['opened', 'raised', 'retriggered', 'reannounced', 'escalated'].includes(event);
+    const urgent = demandsAttention(alert) && ['opened', 'raised', 'retriggered', 'reannounced', 'escalated'].includes(event);
     if (urgent) fresh.value.add(alert.id);
     if (alert.state !== 'active') fresh.value.delete(alert.id);
     return { newCritical: urgent };
