@@ -36,8 +36,17 @@ export class DutyRoster {
 
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch((err: unknown) => this.log.warn({ err: String(err) }, 'duty roster not refreshed')), ROSTER_REFRESH_MS);
+    this.timer = setInterval(() => void this.tryRefresh(), ROSTER_REFRESH_MS);
     this.timer.unref();
+  }
+
+  /** Reads the cache again; a failure is logged and the next round tries again (a change made is not undone by it). */
+  private async tryRefresh(): Promise<void> {
+    try {
+      await this.refresh();
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'duty roster not refreshed');
+    }
   }
 
   stop(): void {
@@ -84,7 +93,7 @@ export class DutyRoster {
 
   async create(b: ShiftCreate, actor: string): Promise<DutyShift> {
     const shift = await this.repo.create({ area: b.area, username: b.username, position: b.position, start: b.start_at, end: b.end_at, note: b.note }, actor);
-    await this.refresh();
+    await this.tryRefresh();
     return shift;
   }
 
@@ -104,12 +113,12 @@ export class DutyRoster {
     if (problem) throw new InvalidRequestError(problem);
     // The repository refuses it too (404) if it was deleted meanwhile.
     const shift = await this.repo.update(id, merged);
-    await this.refresh();
+    await this.tryRefresh();
     return shift;
   }
 
   async remove(id: number): Promise<void> {
     await this.repo.remove(id);
-    await this.refresh();
+    await this.tryRefresh();
   }
 }
