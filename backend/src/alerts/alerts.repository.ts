@@ -97,6 +97,17 @@ export class NoSuchAssigneeError extends InvalidRequestError {
   }
 }
 
+/** The assignee may not act on alerts: a viewer, or a disabled account. */
+export class AssigneeMayNotActError extends InvalidRequestError {
+  override readonly code = 'not_assignable';
+  constructor() {
+    super('that user may not act on alerts (an enabled operator or admin is needed)');
+  }
+}
+
+/** SQL: the user `u` may act on alerts (be assigned one, be on the duty roster). */
+export const MAY_ACT = `u.role IN ('operator', 'admin') AND NOT u.disabled`;
+
 /** The alerts and their audit trail; every change writes an alert_event in the same transaction. */
 export class AlertStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -235,11 +246,31 @@ export class AlertStore {
     });
   }
 
-  /** Assigns an open alert to a user of the hub. */
+  /** Assigns an open alert to a user of the hub who may act on alerts (an enabled operator or admin). */
   async assign(id: number, actor: string, assignee: string, note: string): Promise<AlertRecord> {
     return this.transition(id, actor, note, 'assigned', `state <> 'resolved'`, `assigned_to = $2`, [assignee], { assignee }, async (c) => {
-      const { rows } = await c.query('SELECT 1 FROM app_user WHERE lower(username) = lower($1)', [assignee]);
+      const { rows } = await c.query<{ may_act: boolean }>(`SELECT ${MAY_ACT} AS may_act FROM app_user u WHERE lower(username) = lower($1)`, [assignee]);
       if (!rows[0]) throw new NoSuchAssigneeError();
+      if (!rows[0].may_act) throw new AssigneeMayNotActError();
+    });
+  }
+
+  /**
+   * The duty roster's assignment (docs/contract.md §4.5): an open alert given to the person on
+   * call, recorded by the system (no actor) with `reason: 'roster'`. Null when the alert is
+   * resolved meanwhile, already theirs, or they may no longer act on alerts.
+   */
+  async assignFromRoster(id: number, assignee: string, data: Record<string, unknown>): Promise<AlertRecord | null> {
+    return this.tx(async (c) => {
+      const { rowCount } = await c.query(
+        `UPDATE alert SET assigned_to = $2, updated_at = now()
+         WHERE id = $1 AND state <> 'resolved' AND assigned_to IS DISTINCT FROM $2
+           AND EXISTS (SELECT 1 FROM app_user u WHERE u.username = $2 AND ${MAY_ACT})`,
+        [id, assignee],
+      );
+      if (!rowCount) return null;
+      await this.event(c, id, 'assigned', null, null, { assignee, reason: 'roster', ...data });
+      return this.getWith(c, id);
     });
   }
 
