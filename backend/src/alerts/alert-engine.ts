@@ -371,11 +371,13 @@ export class AlertEngine implements ShardWorker {
   }
 
   private async escalate(nowMs: number): Promise<void> {
-    for (const a of await this.store.list({ state: 'active', severity: 'critical', limit: 10_000 })) {
+    for (const a of await this.store.awaitingAcknowledgement(10_000)) {
       // Each alert is escalated by the hub judging its site: once across a cluster.
       const site = this.registry.lookup(a.site);
       if (!site || !this.judged.judges(site.key)) continue;
-      const openFor = nowMs - Date.parse(a.opened_at);
+      // From when it first held on current data: an alert opened from a backfill is nobody's
+      // emergency until then (and its opening time may be days old).
+      const openFor = nowMs - Date.parse(a.current_since);
       const since = nowMs - Date.parse(a.announced_at);
       const due = (this.opts.escalateMin * 60_000) * (a.escalation_level + 1);
       if (openFor >= due) {
