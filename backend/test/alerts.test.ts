@@ -135,13 +135,13 @@ describe('alerts end to end', () => {
     await waitFor(async () => alerts.some((a) => a.site === site && a.event === 'opened'), 5000, 'historical alert');
     const id = alerts.find((a) => a.site === site)!.id;
     // Longer than ALERT_ESCALATE_MIN (7.2 s) and many re-announcement periods: nothing rings.
-    await new Promise((r) => setTimeout(r, 9000));
+    await new Promise((resolve) => setTimeout(resolve, 9000));
     expect(alerts.filter((a) => a.id === id).map((a) => a.event)).toEqual(['opened']);
 
     await smoke(Date.now());
     await waitFor(async () => alerts.some((a) => a.id === id && a.event === 'retriggered'), 5000, 'current trigger');
     const retriggeredAt = Date.now();
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     // Counted from the day-old opening it would be a level a second by now.
     expect((await api<{ escalation_level: number }>(t, viewer, `/api/alerts/${id}`)).body.escalation_level).toBe(0);
     await waitFor(async () => alerts.some((a) => a.id === id && a.event === 'escalated'), 15_000, 'escalation');
