@@ -68,6 +68,15 @@ describe('access matrix from the OpenAPI document', () => {
     expect(routes.length).toBeGreaterThan(25);
     expect(routes.filter((r) => r.public).map((r) => r.path)).toEqual(expect.arrayContaining(['/api/health', '/api/auth/login', '/api/auth/refresh']));
     expect(routes.find((r) => r.path === '/api/users' && r.method === 'post')?.minRole).toBe('admin');
+    const role = (method: string, path: string): Role | undefined => routes.find((r) => r.path === path && r.method === method)?.minRole;
+    expect(['get /api/roster', 'get /api/roster/now', 'get /api/roster/assignable', 'post /api/roster', 'patch /api/roster/{id}', 'delete /api/roster/{id}'].map((r) => role(...(r.split(' ') as [string, string])))).toEqual([
+      'viewer',
+      'viewer',
+      'operator',
+      'admin',
+      'admin',
+      'admin',
+    ]);
   });
 
   it('refuses anonymous, forged, unsigned, expired and revoked tokens on every non-public route', async () => {

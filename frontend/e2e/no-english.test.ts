@@ -119,6 +119,9 @@ beforeAll(async () => {
   admin = await login(t);
   device = await mqtt.connectAsync(t.mqttUrl, { clientId: 'e2e-no-english' });
   const now = Date.now();
+  // The admin on call for gas: new gas alerts are assigned by the roster (a history step of its own).
+  const shift = await api(t, admin, '/api/roster', { method: 'POST', body: JSON.stringify({ area: 'gas', username: 'admin', position: 1, start_at: new Date(now - 3_600_000).toISOString(), end_at: new Date(now + 8 * 3_600_000).toISOString(), note: '夜班' }) });
+  expect(shift.status, JSON.stringify(shift.body)).toBeLessThan(300);
   // Alerts of several kinds, 0/1 metrics, a Beaufort force, events with data, a dead letter.
   await publish('gas-yingeshi-regulator', 'telemetry', { ts: now - 60_000, values: { ch4_lel_pct: 3.5, pressure_kpa: 300, valve_open: 1 } });
   await publish('gas-yingeshi-regulator', 'events', { ts: now, type: 'gas_alarm', data: { level: 2 } });
@@ -135,7 +138,7 @@ beforeAll(async () => {
   const start = new Date(Math.floor((now - 5 * hour) / hour) * hour).toISOString();
   const mark = await api(t, admin, '/api/sites/gas-yingeshi-regulator/reviews', { method: 'POST', body: JSON.stringify({ from: start, to: new Date(Date.parse(start) + 2 * hour).toISOString(), reason: 'calibration', note: '季度校准' }) });
   expect(mark.status).toBeLessThan(300);
-  dataStrings.push('季度校准', NOTE_ACK, NOTE_COMMENT, VESSEL, INSPECTOR);
+  dataStrings.push('季度校准', '夜班', NOTE_ACK, NOTE_COMMENT, VESSEL, INSPECTOR);
 
   browser = await launchChromium();
   // A Chinese browser: its own widgets (the date pickers' empty fields) speak Chinese too.
@@ -154,27 +157,32 @@ afterAll(async () => {
 });
 
 const GAS = '[data-testid=alerts-panel] li.alert[data-site=gas-yingeshi-regulator]';
+/** The history toggle (the assign and comment buttons are links too). */
+const HISTORY_BUTTON = 'button.link:not([data-action])';
 
 describe('the Chinese page has no English in it', () => {
   it('the dashboard with alerts, an alert’s history, a map popup and the layer list', async () => {
     for (const site of ['gas-yingeshi-regulator', 'pump-lingshuiwan-1', 'port-hekou', 'ebike-hekou']) {
       await page.locator(`[data-testid=alerts-panel] li.alert[data-site=${site}]`).first().waitFor({ timeout: 15_000 });
     }
-    // Acknowledged with a note, commented on through the API (the panel has no comment button), history opened.
+    // Acknowledged with a note, commented on, assigned (through the API), history opened.
     const gas = page.locator(GAS).first();
     await gas.locator('[data-action=ack]').click();
     await gas.locator('textarea[name=note]').fill(NOTE_ACK);
     await gas.locator('[data-action=submit]').click();
     await gas.locator('[data-action=ack]').waitFor({ state: 'detached', timeout: 5000 });
-    const id = Number(await gas.getAttribute('data-alert'));
-    expect((await api(ctx.t, admin, `/api/alerts/${id}/comments`, { method: 'POST', body: JSON.stringify({ note: NOTE_COMMENT }) })).status).toBeLessThan(300);
-    await gas.locator('button.link').click();
+    await gas.locator('[data-action=comment]').click();
+    await gas.locator('textarea[name=assign-note]').fill(NOTE_COMMENT);
+    await gas.locator('[data-action=assign-submit]').click();
+    await gas.locator('textarea[name=assign-note]').waitFor({ state: 'detached', timeout: 5000 });
+    await gas.locator(HISTORY_BUTTON).click();
     await waitText(`${GAS} ol.history li`, NOTE_COMMENT);
     const history = await gas.locator('ol.history li').allTextContents();
     // Steps in words, times to the second (this year's: no year).
     expect(history.some((h) => /^\d\d-\d\d \d\d:\d\d:\d\d · 告警发生/.test(h)), history.join('\n')).toBe(true);
     expect(history.some((h) => h.includes('· 确认 · admin · 已通知燃气公司到场')), history.join('\n')).toBe(true);
     expect(history.some((h) => h.includes('· 批注 · admin · 现场人员已到达')), history.join('\n')).toBe(true);
+    await waitText(`${GAS} ol.history li`, '指派 → admin（按值班表）');
     // A marker's popup (clicking it opens the drawer too).
     await page.locator('.leaflet-marker-icon .tw-marker').first().click();
     await page.locator('.leaflet-popup-content .tw-popup').waitFor({ timeout: 5000 });
@@ -231,6 +239,13 @@ describe('the Chinese page has no English in it', () => {
     expect(english, `English in the handover:\n${english.join('\n')}`).toEqual([]);
   });
 
+  it('the duty roster', async () => {
+    await page.goto(`${ctx.t.httpUrl}/roster`);
+    await page.locator('[data-testid=roster] tr[data-shift]').first().waitFor({ timeout: 10_000 });
+    const english = await englishOn(page);
+    expect(english, `English on the roster page:\n${english.join('\n')}`).toEqual([]);
+  });
+
   it('the password page with the hub’s refusal of a wrong current password', async () => {
     await page.goto(`${ctx.t.httpUrl}/password`);
     await page.fill('input[name=current-password]', 'not-the-password-1');
@@ -281,7 +296,7 @@ describe('the English page has no Chinese in it', () => {
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     // The tab's title (the app's name, or the count of critical alerts waiting) is walked with the page.
     await page.waitForFunction(() => !/[\u4e00-\u9fff]/.test(document.title), undefined, { timeout: 5000 });
-    await page.locator(`${GAS} button.link`).first().click();
+    await page.locator(`${GAS} ${HISTORY_BUTTON}`).first().click();
     await waitText(`${GAS} ol.history li`, 'Acknowledged');
     await page.locator(`[data-testid=alerts-panel] li.alert[data-site=port-hekou] button.site`).first().click();
     await waitText('[data-testid=site-drawer] .events', 'Inspection: vessel');
@@ -298,11 +313,12 @@ describe('the English page has no Chinese in it', () => {
     }
   });
 
-  it('the alert log, the handover, the password page and the admin page', async () => {
+  it('the alert log, the handover, the password page, the roster and the admin page', async () => {
     for (const [path, ready] of [
       ['/alerts', '[data-testid=alert-log] tr[data-alert]'],
       ['/handover', '[data-testid=handover-actions] td'],
       ['/password', '[data-testid=password-view] form'],
+      ['/roster', '[data-testid=roster] tr[data-shift]'],
       ['/admin', '[data-testid=dead-letters] tr[data-reason]'],
     ] as const) {
       await page.goto(`${ctx.t.httpUrl}${path}`);

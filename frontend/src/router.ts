@@ -13,6 +13,7 @@ export function createAppRouter(history: RouterHistory = createWebHistory()) {
       { path: '/', component: () => import('./views/DashboardView.vue'), meta: { auth: true } },
       { path: '/alerts', component: () => import('./views/AlertLogView.vue'), meta: { auth: true } },
       { path: '/handover', component: () => import('./views/HandoverView.vue'), meta: { auth: true } },
+      { path: '/roster', component: () => import('./views/RosterView.vue'), meta: { auth: true } },
       { path: PASSWORD_PATH, component: () => import('./views/PasswordView.vue'), meta: { auth: true } },
       { path: '/admin', component: () => import('./views/AdminView.vue'), meta: { auth: true, admin: true } },
       { path: '/:rest(.*)*', redirect: '/' },

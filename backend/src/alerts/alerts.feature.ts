@@ -17,6 +17,9 @@ import { RulesController } from './rules.controller.js';
 import { RulesRepository } from './rules.repository.js';
 import { RulesService } from './rules.service.js';
 import type { SiteAlertLevels } from './site-alert-levels.js';
+import { DutyRoster } from '../roster/duty-roster.js';
+import { RosterController } from '../roster/roster.controller.js';
+import { RosterRepository } from '../roster/roster.repository.js';
 
 export interface AlertsFeature extends Feature {
   readonly store: AlertStore;
@@ -41,6 +44,8 @@ export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: C
   const { registry, cluster, metrics, levels } = inputs;
   const store = new AlertStore(pool);
   const rules = new RulesRepository(pool);
+  // The duty roster assigns new and escalated alerts (where they are opened and escalated: once in a cluster).
+  const roster = new DutyRoster(new RosterRepository(pool), log);
   const engine = new AlertEngine(
     store,
     rules,
@@ -52,6 +57,7 @@ export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: C
       escalateMin: config.ALERT_ESCALATE_MIN,
       derived: inputs.derived,
       lastSeenMs: inputs.lastSeenMs,
+      onDuty: (site, level, atMs) => roster.pick(site.kind, level, atMs),
     },
     log,
     levels,
@@ -67,17 +73,22 @@ export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: C
     name: 'alerts',
     store,
     figures: new AlertFiguresRepository(pool),
-    controllers: [AlertsController, RulesController],
+    controllers: [AlertsController, RulesController, RosterController],
     providers: [
       { provide: AlertStore, useValue: store },
       { provide: AlertEngine, useValue: engine },
       { provide: AlertActions, useValue: new AlertActions(store, engine, new AlertLogRepository(pool)) },
       { provide: RulesService, useValue: new RulesService(rules, engine, registry) },
+      { provide: DutyRoster, useValue: roster },
     ],
-    start: () => engine.start(),
+    async start() {
+      await roster.start();
+      await engine.start();
+    },
     async stop() {
       // Saves the rules' running state (durations, counts) for the next start.
       await engine.stop();
+      roster.stop();
       webhooks.stop();
     },
   };

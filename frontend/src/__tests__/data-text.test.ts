@@ -30,7 +30,8 @@ describe('alert history steps in words', () => {
   it('says what a raise and an assignment changed, and marks a bulk step', () => {
     expect(historyActionText({ action: 'severity_raised', data: { from: 'major', to: 'critical' } }, zh)).toBe('级别升高（重要 → 紧急）');
     expect(historyActionText({ action: 'severity_raised', data: { from: 'major', to: 'critical' } }, en)).toBe('Severity raised (Major → Critical)');
-    expect(historyActionText({ action: 'assigned', data: { assignee: 'night-shift' } }, zh)).toBe('指派（指派给 night-shift）');
+    expect(historyActionText({ action: 'assigned', data: { assignee: 'night-shift' } }, zh)).toBe('指派 → night-shift');
+    expect(historyActionText({ action: 'assigned', data: { assignee: 'gas-first', reason: 'roster' } }, zh)).toBe('指派 → gas-first（按值班表）');
     expect(historyActionText({ action: 'resolved', data: { bulk: true } }, zh)).toBe('解决（批量）');
   });
 
@@ -125,6 +126,9 @@ describe('audit entries in words', () => {
     expect(auditDetailText({}, zh, errorText)).toBe('—');
     expect(auditDetailText({ from: '2025-03-01T02:00:00.000Z', reason: 'calibration' }, zh, errorText)).toBe('起 2025-03-01 10:00:00；原因 校准');
     expect(auditDetailText({ reason: 'calibration' }, en, errorText)).toBe('reason Calibration');
+    // A roster shift (duty areas in words).
+    expect(auditDetailText({ area: 'gas', position: 1 }, zh, errorText)).toBe('值班区域 燃气；顺位 1');
+    expect(auditDetailText({ note: '', role: 'admin' }, zh, errorText)).toBe('角色 管理');
   });
 
   it('names a target’s keys and a user by name', () => {

@@ -40,8 +40,9 @@ export function historyActionText(entry: { action: string; data?: Record<string,
   if ((entry.action === 'severity_raised' || entry.action === 'raised') && typeof d.from === 'string' && typeof d.to === 'string') {
     extra.push(w.t('history.raisedTo', { from: word(w, `severity.${d.from}`, 'history.unknown'), to: word(w, `severity.${d.to}`, 'history.unknown') }));
   }
-  if (entry.action === 'assigned' && typeof d.assignee === 'string') extra.push(w.t('history.assignee', { name: d.assignee }));
   const lead = d.bulk ? `${name}${w.t('history.bulk')}` : name;
+  // An assignment names the person, and says when the duty roster made it.
+  if (entry.action === 'assigned' && typeof d.assignee === 'string') return w.t('history.assignee', { name: lead, assignee: d.assignee }) + (d.reason === 'roster' ? w.t('assign.byRoster') : '');
   return extra.length ? w.t('history.detail', { name: lead, extra: extra.join(w.t('event.sep')) }) : lead;
 }
 
@@ -120,12 +121,15 @@ export function auditDetailText(detail: Record<string, unknown> | null, w: Words
   if (!detail || Object.keys(detail).length === 0) return '—';
   const status = typeof detail.status === 'number' ? detail.status : null;
   return Object.entries(detail)
+    // An empty field (a blank note) says nothing.
+    .filter(([, v]) => v !== '' && v !== null && v !== undefined)
     .map(([key, v]) => {
       const name = w.te(`auditDetail.keys.${key}`) ? w.t(`auditDetail.keys.${key}`) : key;
       if (key === 'error') return `${name} ${errorText(String(v), status)}`;
       if (key === 'truncated') return name;
       if (v === '***') return `${name}${w.t('auditDetail.masked')}`;
       if (key === 'role' && typeof v === 'string' && w.te(`roles.${v}`)) return `${name} ${w.t(`roles.${v}`)}`;
+      if (key === 'area' && typeof v === 'string' && w.te(`duty.areas.${v}`)) return `${name} ${w.t(`duty.areas.${v}`)}`;
       if (key === 'reason' && typeof v === 'string' && Object.hasOwn(REVIEW_REASON_NAMES, v)) return `${name} ${REVIEW_REASON_NAMES[v as keyof typeof REVIEW_REASON_NAMES][w.t('meta.lang') === 'zh' ? 'zh' : 'en']}`;
       if (typeof v === 'string' && ISO_INSTANT.test(v)) return `${name} ${formatStamp(v)}`;
       return `${name} ${plain(v, w)}`;

@@ -12,6 +12,19 @@ export const zh = {
   state: { active: '待处理', acknowledged: '已确认', resolved: '已解决', cleared: '已恢复' },
   map: { sites: '{n} 个监测点', layers: '图层', outline: '高新区轮廓（离线）', zoomIn: '放大', zoomOut: '缩小', contributors: '贡献者' },
   alerts: { title: '告警', none: '当前无告警', ack: '确认', resolve: '解决', note: '处理说明', history: '处理记录', all: '全部', cancel: '取消', submit: '提交', openedAt: '发生时间', site: '监测点', newCritical: '新的紧急告警', historical: '历史数据', stillHolds: '告警条件仍然存在，确定要解决吗？解决后如条件仍在将重新告警。', resolveAnyway: '仍然解决', resolvedWhileHeld: '告警条件仍存在时确认解决' },
+  duty: {
+    title: '值班', onDuty: '当前值班', nobody: '无人值班', count: '值班 {n} 人', position: '第{n}位', entry: '{name}（第{n}位，至 {time}）', line: '{area}：{people}',
+    areas: { environment: '环境', gas: '燃气', ports: '渔港', pumps: '泵站' },
+  },
+  roster: {
+    title: '值班表', back: '返回监测', from: '开始', to: '结束', show: '查询', thisWeek: '本周', prev: '上一周', next: '下一周',
+    area: '值班领域', position: '顺位', person: '值班人员', start: '开始时间', end: '结束时间', note: '备注', actions: '操作', none: '该时段没有排班',
+    add: '新增排班', edit: '修改', save: '保存', cancel: '取消', remove: '删除', confirmRemove: '确定删除这条排班？', now: '当前', times: '时间为本区时间（北京时间）；每班最长 7 天；顺位 1 为首位值班，告警升级时依次转给下一位。',
+    readOnly: '仅管理员可以修改值班表。', saved: '已保存', removed: '已删除', failed: '操作失败：{message}',
+  },
+  assign: {
+    assignee: '负责人：', nobody: '未指派', assign: '指派', comment: '批注', person: '指派给', note: '说明（可选）', commentNote: '批注内容', submit: '提交', cancel: '取消', failed: '操作失败：{message}', byRoster: '（按值班表）',
+  },
   air: { title: '空气质量', district: '全区', primary: '首要污染物', unavailable: '无有效数据', hour: '{hour} 时' },
   goals: { title: '目标看板', target: '目标', met: '达标', notMet: '未达标', unknown: '数据不足', lastYear: '去年同期', tabAlerts: '告警', tabGoals: '目标', tabReport: '月报' },
   report: { title: '环境质量月报', month: '月份', partial: '本月尚未结束，为截至目前的数据', noData: '该月没有监测数据', archived: '已归档', goodDays: '优良天数比例', composite: '综合指数', sea: '近岸海域优良比例', wwtp: '污水厂达标率', alerts: '告警', download: '下载', open: '在新窗口查看', regenerate: '重新生成', regenerated: '已重新生成', failed: '获取失败', stale: '归档后本月数据经过审核，归档已过期，请重新生成' },
@@ -39,7 +52,7 @@ export const zh = {
     older: '更早的记录', none: '没有符合条件的记录', time: '时间（北京时间）', target: '对象', ip: 'IP', detail: '详情', failed: '审计日志获取失败：{message}',
     outcomes: { ok: '成功', denied: '拒绝', failed: '失败' },
     groups: { auth: '登录与密码（全部）', user: '用户管理（全部）' },
-    actions: { auth_login: '登录', auth_logout: '退出登录', auth_password_change: '修改本人密码', user_create: '新建用户', user_update: '修改用户', user_reset_password: '重置用户密码', user_delete: '删除用户', site_create: '新建监测点', site_update: '修改监测点', site_retire: '停用监测点', credential_issue: '签发设备凭据', credential_revoke: '吊销设备凭据', rule_create: '新建告警规则', rule_update: '修改告警规则', rule_override: '设置站点规则', rule_remove_override: '取消站点规则', alert_acknowledge: '确认告警', alert_resolve: '处置完成', alert_assign: '指派告警', alert_comment: '告警批注', alert_bulk: '批量处理告警', report_regenerate: '重新生成月报', review_mark: '标记数据无效', review_withdraw: '撤销数据审核标记' },
+    actions: { auth_login: '登录', auth_logout: '退出登录', auth_password_change: '修改本人密码', user_create: '新建用户', user_update: '修改用户', user_reset_password: '重置用户密码', user_delete: '删除用户', site_create: '新建监测点', site_update: '修改监测点', site_retire: '停用监测点', credential_issue: '签发设备凭据', credential_revoke: '吊销设备凭据', rule_create: '新建告警规则', rule_update: '修改告警规则', rule_override: '设置站点规则', rule_remove_override: '取消站点规则', alert_acknowledge: '确认告警', alert_resolve: '处置完成', alert_assign: '指派告警', alert_comment: '告警批注', alert_bulk: '批量处理告警', report_regenerate: '重新生成月报', review_mark: '标记数据无效', review_withdraw: '撤销数据审核标记', roster_create: '新增排班', roster_update: '修改排班', roster_delete: '删除排班' },
   },
   log: {
     title: '告警记录', back: '返回监测', state: '状态', severity: '级别', kind: '类型', site: '监测点', from: '发生时间 起', to: '止', text: '关键词', textHint: '告警内容、监测点或处理说明',
@@ -75,7 +88,7 @@ export const zh = {
   roles: { viewer: '查看', operator: '值班', admin: '管理' },
   history: {
     actions: { opened: '告警发生', severity_raised: '级别升高', raised: '级别升高', retriggered: '再次触发', cleared: '条件恢复', escalated: '升级通知', reannounced: '再次通知', acknowledged: '确认', resolved: '解决', assigned: '指派', unassigned: '取消指派', comment: '批注' },
-    raisedTo: '{from} → {to}', assignee: '指派给 {name}', detail: '{name}（{extra}）', bulk: '（批量）', unknown: '其他操作',
+    raisedTo: '{from} → {to}', assignee: '{name} → {assignee}', detail: '{name}（{extra}）', bulk: '（批量）', unknown: '其他操作',
   },
   deadLetter: {
     time: '接收时间', reason: '原因', topic: '主题', detail: '原始说明', show: '查看原文', hide: '收起原文',
@@ -90,7 +103,7 @@ export const zh = {
   values: { fault: '故障', normal: '正常', open: '开', closed: '关', smoke: '有烟雾', noSmoke: '无烟雾', yes: '是', no: '否', beaufort: '{n} 级' },
   chart: { high: '高液位', overflow: '溢流液位', min: '压力下限', max: '压力上限', lel: '{n} %LEL' },
   auditDetail: {
-    keys: { username: '用户名', password: '密码', role: '角色', disabled: '停用', must_change_password: '须改密', note: '说明', status: '状态码', error: '错误', enabled: '启用', reason: '原因', action: '操作', ids: '告警编号', assignee: '指派给', confirm_active: '条件仍在时解决', metric: '监测项目', from: '起', to: '止', kind: '类型', name_zh: '中文名称', name_en: '英文名称', lat: '纬度', lon: '经度', params: '参数', reporting_interval_s: '上报间隔（秒）', truncated: '内容过长已截断', current_password: '当前密码', new_password: '新密码', refresh_token: '刷新令牌', id: '编号', site: '监测点', level: '级别', severity: '级别', threshold: '阈值', for_s: '持续（秒）' },
+    keys: { username: '用户名', password: '密码', role: '角色', disabled: '停用', must_change_password: '须改密', note: '说明', status: '状态码', error: '错误', enabled: '启用', reason: '原因', action: '操作', ids: '告警编号', assignee: '指派给', confirm_active: '条件仍在时解决', metric: '监测项目', from: '起', to: '止', kind: '类型', name_zh: '中文名称', name_en: '英文名称', lat: '纬度', lon: '经度', params: '参数', reporting_interval_s: '上报间隔（秒）', truncated: '内容过长已截断', current_password: '当前密码', new_password: '新密码', refresh_token: '刷新令牌', id: '编号', site: '监测点', level: '级别', severity: '级别', threshold: '阈值', for_s: '持续（秒）', area: '值班区域', position: '顺位', start_at: '开始', end_at: '结束' },
     masked: '（已隐去）', sep: '；', named: '{name}（{id}）',
   },
   errors: { 400: '请求无效，请检查填写的内容', 401: '登录已失效，请重新登录', 403: '没有执行此操作的权限', 404: '要查找的内容不存在', 409: '操作与当前状态冲突，请刷新后重试', 413: '内容过大', 429: '操作过于频繁，请稍后再试', 500: '监测中心内部错误，请稍后重试', 503: '监测中心暂时不可用，请稍后重试', network: '无法连接监测中心', other: '操作未能完成', invalidForm: '填写的内容不完整或格式不正确' },
@@ -112,6 +125,19 @@ export const en: Messages = {
   state: { active: 'Active', acknowledged: 'Acknowledged', resolved: 'Resolved', cleared: 'Cleared' },
   map: { sites: '{n} sites', layers: 'Layers', outline: 'District outline (offline)', zoomIn: 'Zoom in', zoomOut: 'Zoom out', contributors: 'contributors' },
   alerts: { title: 'Alerts', none: 'No open alerts', ack: 'Acknowledge', resolve: 'Resolve', note: 'Note', history: 'History', all: 'All', cancel: 'Cancel', submit: 'Submit', openedAt: 'Opened', site: 'Site', newCritical: 'New critical alert', historical: 'Historical data', stillHolds: 'The alert’s condition still holds: resolve it anyway? It will alert again while the condition lasts.', resolveAnyway: 'Resolve anyway', resolvedWhileHeld: 'resolved while the condition still held (confirmed)' },
+  duty: {
+    title: 'On duty', onDuty: 'On duty now', nobody: 'nobody on duty', count: '{n} on duty', position: 'No. {n}', entry: '{name} (No. {n}, until {time})', line: '{area}: {people}',
+    areas: { environment: 'Environment', gas: 'Gas', ports: 'Ports', pumps: 'Pumps' },
+  },
+  roster: {
+    title: 'Duty roster', back: 'Back to monitoring', from: 'From', to: 'To', show: 'Show', thisWeek: 'This week', prev: 'Previous week', next: 'Next week',
+    area: 'Duty area', position: 'On call', person: 'Person', start: 'Start', end: 'End', note: 'Note', actions: 'Actions', none: 'No shifts in this period',
+    add: 'Add a shift', edit: 'Edit', save: 'Save', cancel: 'Cancel', remove: 'Remove', confirmRemove: 'Remove this shift?', now: 'Now', times: 'Times are district time (Beijing); a shift lasts at most 7 days; on-call 1 is first, and each escalation of an alert goes to the next.',
+    readOnly: 'Only administrators can change the roster.', saved: 'Saved', removed: 'Removed', failed: 'Failed: {message}',
+  },
+  assign: {
+    assignee: 'Assigned to: ', nobody: 'Unassigned', assign: 'Assign', comment: 'Comment', person: 'Assign to', note: 'Note (optional)', commentNote: 'Comment', submit: 'Submit', cancel: 'Cancel', failed: 'Failed: {message}', byRoster: ' (by the duty roster)',
+  },
   air: { title: 'Air quality', district: 'District', primary: 'Primary pollutant', unavailable: 'No valid data', hour: '{hour}:00' },
   goals: { title: 'Goals board', target: 'Target', met: 'Met', notMet: 'Not met', unknown: 'Not enough data', lastYear: 'Same period last year', tabAlerts: 'Alerts', tabGoals: 'Goals', tabReport: 'Report' },
   report: { title: 'Monthly report', month: 'Month', partial: 'The month is still running: figures so far', noData: 'No monitoring data for this month', archived: 'Archived', goodDays: 'Good-days ratio', composite: 'Composite index', sea: 'Sea good-quality ratio', wwtp: 'Plant compliance', alerts: 'Alerts', download: 'Download', open: 'Open in a new window', regenerate: 'Regenerate', regenerated: 'Regenerated', failed: 'Could not load', stale: 'This month’s data were reviewed after it was archived: the archive is stale; regenerate it' },
@@ -139,7 +165,7 @@ export const en: Messages = {
     older: 'Older entries', none: 'No matching entries', time: 'Time (Beijing)', target: 'Target', ip: 'IP', detail: 'Detail', failed: 'Could not load the audit log: {message}',
     outcomes: { ok: 'OK', denied: 'Denied', failed: 'Failed' },
     groups: { auth: 'Sign-in and passwords (all)', user: 'User management (all)' },
-    actions: { auth_login: 'Sign-in', auth_logout: 'Sign-out', auth_password_change: 'Own password changed', user_create: 'User created', user_update: 'User changed', user_reset_password: 'Password reset', user_delete: 'User deleted', site_create: 'Site added', site_update: 'Site changed', site_retire: 'Site retired', credential_issue: 'Device credential issued', credential_revoke: 'Device credential revoked', rule_create: 'Rule added', rule_update: 'Rule changed', rule_override: 'Site rule set', rule_remove_override: 'Site rule removed', alert_acknowledge: 'Alert acknowledged', alert_resolve: 'Alert resolved', alert_assign: 'Alert assigned', alert_comment: 'Alert comment', alert_bulk: 'Alerts handled in bulk', report_regenerate: 'Report regenerated', review_mark: 'Data marked invalid', review_withdraw: 'Data review mark withdrawn' },
+    actions: { auth_login: 'Sign-in', auth_logout: 'Sign-out', auth_password_change: 'Own password changed', user_create: 'User created', user_update: 'User changed', user_reset_password: 'Password reset', user_delete: 'User deleted', site_create: 'Site added', site_update: 'Site changed', site_retire: 'Site retired', credential_issue: 'Device credential issued', credential_revoke: 'Device credential revoked', rule_create: 'Rule added', rule_update: 'Rule changed', rule_override: 'Site rule set', rule_remove_override: 'Site rule removed', alert_acknowledge: 'Alert acknowledged', alert_resolve: 'Alert resolved', alert_assign: 'Alert assigned', alert_comment: 'Alert comment', alert_bulk: 'Alerts handled in bulk', report_regenerate: 'Report regenerated', review_mark: 'Data marked invalid', review_withdraw: 'Data review mark withdrawn', roster_create: 'Shift added', roster_update: 'Shift changed', roster_delete: 'Shift removed' },
   },
   log: {
     title: 'Alert log', back: 'Back to monitoring', state: 'State', severity: 'Severity', kind: 'Kind', site: 'Site', from: 'Opened from', to: 'to', text: 'Text', textHint: 'Title, site or note',
@@ -174,7 +200,7 @@ export const en: Messages = {
   roles: { viewer: 'Viewer', operator: 'Operator', admin: 'Admin' },
   history: {
     actions: { opened: 'Opened', severity_raised: 'Severity raised', raised: 'Severity raised', retriggered: 'Triggered again', cleared: 'Condition cleared', escalated: 'Escalated', reannounced: 'Announced again', acknowledged: 'Acknowledged', resolved: 'Resolved', assigned: 'Assigned', unassigned: 'Unassigned', comment: 'Comment' },
-    raisedTo: '{from} → {to}', assignee: 'to {name}', detail: '{name} ({extra})', bulk: ' (bulk)', unknown: 'Other step',
+    raisedTo: '{from} → {to}', assignee: '{name} → {assignee}', detail: '{name} ({extra})', bulk: ' (bulk)', unknown: 'Other step',
   },
   deadLetter: {
     time: 'Received', reason: 'Reason', topic: 'Topic', detail: 'Raw detail', show: 'Show raw detail', hide: 'Hide raw detail',
@@ -189,7 +215,7 @@ export const en: Messages = {
   values: { fault: 'Fault', normal: 'Normal', open: 'Open', closed: 'Closed', smoke: 'Smoke', noSmoke: 'No smoke', yes: 'Yes', no: 'No', beaufort: 'force {n}' },
   chart: { high: 'high level', overflow: 'overflow level', min: 'min pressure', max: 'max pressure', lel: '{n} %LEL' },
   auditDetail: {
-    keys: { username: 'username', password: 'password', role: 'role', disabled: 'disabled', must_change_password: 'must change password', note: 'note', status: 'status', error: 'error', enabled: 'enabled', reason: 'reason', action: 'action', ids: 'alerts', assignee: 'assignee', confirm_active: 'resolved while the condition held', metric: 'metric', from: 'from', to: 'to', kind: 'kind', name_zh: 'Chinese name', name_en: 'English name', lat: 'latitude', lon: 'longitude', params: 'parameters', reporting_interval_s: 'reporting interval (s)', truncated: 'too long, cut', current_password: 'current password', new_password: 'new password', refresh_token: 'refresh token', id: 'id', site: 'site', level: 'level', severity: 'severity', threshold: 'threshold', for_s: 'for (s)' },
+    keys: { username: 'username', password: 'password', role: 'role', disabled: 'disabled', must_change_password: 'must change password', note: 'note', status: 'status', error: 'error', enabled: 'enabled', reason: 'reason', action: 'action', ids: 'alerts', assignee: 'assignee', confirm_active: 'resolved while the condition held', metric: 'metric', from: 'from', to: 'to', kind: 'kind', name_zh: 'Chinese name', name_en: 'English name', lat: 'latitude', lon: 'longitude', params: 'parameters', reporting_interval_s: 'reporting interval (s)', truncated: 'too long, cut', current_password: 'current password', new_password: 'new password', refresh_token: 'refresh token', id: 'id', site: 'site', level: 'level', severity: 'severity', threshold: 'threshold', for_s: 'for (s)', area: 'area', position: 'position', start_at: 'start', end_at: 'end' },
     masked: ' (hidden)', sep: '; ', named: '{name} ({id})',
   },
   errors: { 400: 'The request was refused: check what was entered', 401: 'Your session has ended: please log in again', 403: 'You are not allowed to do this', 404: 'Not found', 409: 'This collides with the current state: reload and try again', 413: 'Too large', 429: 'Too many requests: try again later', 500: 'The hub failed: try again later', 503: 'The hub is unavailable: try again later', network: 'The hub cannot be reached', other: 'Not done', invalidForm: 'Something entered is missing or malformed' },
