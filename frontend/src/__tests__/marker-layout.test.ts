@@ -1,6 +1,6 @@
 import type { SiteSnapshot } from '@tidewatch/contracts';
 import { describe, expect, it } from 'vitest';
-import { markerLook, worstSeverityBySite } from '../components/map-style';
+import { kindGlyph, markerLook, worstSeverityBySite } from '../components/map-style';
 import { anyOverlap, spreadMarkers } from '../components/spread';
 
 const site = (over: Partial<SiteSnapshot> = {}): SiteSnapshot => ({ id: 'x', kind: 'gas_point', name_zh: '', name_en: '', lat: 0, lon: 0, status: 'normal', online: true, last_seen: null, latest: {}, ...over });
@@ -22,6 +22,11 @@ describe('marker look', () => {
     expect(markerLook(air, undefined)).toMatchObject({ shape: 'circle', colour: '#FFFF00', text: '#1d2733' });
     // The key follows the status too (its class marks offline and alarm sites).
     expect(markerLook(site({ status: 'warning' }), 'major').key).not.toBe(markerLook(site({ status: 'alarm' }), 'major').key);
+  });
+
+  it('names the kind by a character on the Chinese page and a letter on the English one', () => {
+    expect(kindGlyph('gas_point', 'zh')).toBe('燃');
+    expect(kindGlyph('gas_point', 'en')).toBe('G');
   });
 
   it('takes each site’s worst open alert', () => {

@@ -12,6 +12,23 @@ export const KIND_GLYPH: Record<SiteKind, string> = {
   ebike_charging: '电',
 };
 
+/** The English page's letter per kind (the Chinese page shows the character). */
+export const KIND_LETTER: Record<SiteKind, string> = {
+  air: 'A',
+  pump_station: 'P',
+  wwtp: 'W',
+  river: 'R',
+  seawater: 'S',
+  gas_point: 'G',
+  fishing_port: 'F',
+  ebike_charging: 'E',
+};
+
+/** What a marker shows of its site's kind in the page's language. */
+export function kindGlyph(kind: SiteKind, lang: string): string {
+  return lang === 'zh' ? KIND_GLYPH[kind] : KIND_LETTER[kind];
+}
+
 export const STATUS_COLOUR = { normal: '#2e8b57', warning: '#e6a700', alarm: '#c62828', offline: '#7a8593' } as const;
 
 /** A site's marker colour: its status, or for a normal air station its AQI category colour. */
