@@ -180,6 +180,8 @@ describe('the dashboard on a laptop and a phone', () => {
       return out;
     });
     expect(fits).toEqual([]);
+    // At the dashboard's default zoom (the district fitted) every site is on the map, none hiding another.
+    await everySiteOnTheMap();
 
     await page.click(`[data-testid=alerts-panel] li.alert[data-site=${MAJOR}] button.site`);
     const drawer = page.locator('[data-testid=site-drawer]');
@@ -237,6 +239,7 @@ describe('the dashboard on a laptop and a phone', () => {
       return map.height > 300 && m !== undefined && m.left >= map.left && m.right <= map.right;
     }, undefined, { timeout: 5000 });
     expect(await wide()).toBeLessThanOrEqual(0);
+    expect(overlapping((await markerBoxes(page)).markers)).toEqual([]);
     await page.click('[data-pane=list]');
 
     await alertItem.locator('[data-action=ack]').click();
