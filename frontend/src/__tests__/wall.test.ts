@@ -1,8 +1,12 @@
 import type { SiteSnapshot } from '@tidewatch/contracts';
-import { describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { configureHttp } from '../api/http';
 import { showFigure } from '../components/goal-text';
 import { ageParts, freshness, rotate, severityCounts } from '../components/wall-text';
 import { en, zh } from '../i18n/messages';
+import { useAuthStore } from '../stores/auth';
+import { issued, json, stubFetch } from './fixtures';
 
 const site = (id: string, status: SiteSnapshot['status'], last_seen: string | null): SiteSnapshot => ({ id, kind: 'river', name_zh: '', name_en: '', lat: 0, lon: 0, status, online: status !== 'offline', last_seen, latest: {} });
 
@@ -50,5 +54,42 @@ describe('the wall screen’s figures', () => {
       for (const text of Object.values(zh[section])) expect(text.replace(/\{\w+\}/g, '')).not.toMatch(/[A-Za-z]/);
       for (const text of Object.values(en[section])) expect(text).not.toMatch(/[\u4e00-\u9fff]/);
     }
+  });
+});
+
+describe('a wall screen left for days', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('stays signed in: the token is renewed before each expiry, and after the hub was away it is renewed again once it is back', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-28T01:00:00Z') });
+    setActivePinia(createPinia());
+    sessionStorage.clear();
+    let n = 0;
+    let away = false;
+    const calls = stubFetch(() => {
+      if (away) throw new TypeError('Failed to fetch');
+      return json(issued(++n));
+    });
+    const auth = useAuthStore();
+    configureHttp({ token: () => auth.token, renew: () => auth.renew(), ended: () => auth.endSession('sessionEnded') });
+    await auth.login('wall', 'Harbour-watch-2026');
+    await vi.advanceTimersByTimeAsync(24 * 3600_000);
+    // A 15-minute token renewed a minute before it expires: 24 h / 14 min ≈ 102 renewals.
+    expect(calls.filter((c) => c.url === '/api/auth/refresh').length).toBeGreaterThanOrEqual(100);
+    // The hub away for half an hour: the access token expires meanwhile; the page keeps trying.
+    away = true;
+    await vi.advanceTimersByTimeAsync(30 * 60_000);
+    expect(auth.loggedIn).toBe(true);
+    away = false;
+    const before = n;
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(n).toBe(before + 1);
+    await vi.advanceTimersByTimeAsync(2 * 24 * 3600_000);
+    expect(auth.loggedIn).toBe(true);
+    expect(auth.signedOutReason).toBeNull();
+    expect(auth.claims).toMatchObject({ n });
   });
 });
