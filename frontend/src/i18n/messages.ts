@@ -11,6 +11,8 @@ export const zh = {
   severity: { critical: '紧急', major: '重要', minor: '次要', warning: '提示' },
   state: { active: '待处理', acknowledged: '已确认', resolved: '已解决', cleared: '已恢复' },
   map: { sites: '{n} 个监测点', layers: '图层', outline: '高新区轮廓（离线）' },
+  wall: { link: '大屏', title: '态势大屏', back: '返回监测', clock: '北京时间', alerts: '未关闭告警', none: '当前无告警', total: '共 {n} 条', aqi: '全区空气质量指数', stations: '各站', goals: '目标', newest: '最新数据：{age}前', noData: '暂无数据', offline: '离线 {n} 个', allOnline: '全部在线', seconds: '{n} 秒', minutes: '{n} 分钟', hours: '{n} 小时', since: '{at} 起' },
+  layout: { menu: '菜单', list: '告警与数据', map: '地图' },
   alerts: { title: '告警', none: '当前无告警', ack: '确认', resolve: '解决', note: '处理说明', history: '处理记录', all: '全部', cancel: '取消', submit: '提交', openedAt: '发生时间', site: '监测点', newCritical: '新的紧急告警', historical: '历史数据', stillHolds: '告警条件仍然存在，确定要解决吗？解决后如条件仍在将重新告警。', resolveAnyway: '仍然解决', resolvedWhileHeld: '告警条件仍存在时确认解决' },
   duty: {
     title: '值班', onDuty: '当前值班', nobody: '无人值班', count: '值班 {n} 人', position: '第{n}位', entry: '{name}（第{n}位，至 {time}）', line: '{area}：{people}',
@@ -98,6 +100,8 @@ export const en: Messages = {
   severity: { critical: 'Critical', major: 'Major', minor: 'Minor', warning: 'Warning' },
   state: { active: 'Active', acknowledged: 'Acknowledged', resolved: 'Resolved', cleared: 'Cleared' },
   map: { sites: '{n} sites', layers: 'Layers', outline: 'District outline (offline)' },
+  wall: { link: 'Wall screen', title: 'Wall screen', back: 'Back to monitoring', clock: 'Beijing time', alerts: 'Open alerts', none: 'No open alerts', total: '{n} in all', aqi: 'District AQI', stations: 'Stations', goals: 'Goals', newest: 'Newest data: {age} ago', noData: 'No data yet', offline: '{n} offline', allOnline: 'All online', seconds: '{n} s', minutes: '{n} min', hours: '{n} h', since: 'since {at}' },
+  layout: { menu: 'Menu', list: 'Alerts & data', map: 'Map' },
   alerts: { title: 'Alerts', none: 'No open alerts', ack: 'Acknowledge', resolve: 'Resolve', note: 'Note', history: 'History', all: 'All', cancel: 'Cancel', submit: 'Submit', openedAt: 'Opened', site: 'Site', newCritical: 'New critical alert', historical: 'Historical data', stillHolds: 'The alert’s condition still holds: resolve it anyway? It will alert again while the condition lasts.', resolveAnyway: 'Resolve anyway', resolvedWhileHeld: 'resolved while the condition still held (confirmed)' },
   duty: {
     title: 'On duty', onDuty: 'On duty now', nobody: 'nobody on duty', count: '{n} on duty', position: 'No. {n}', entry: '{name} (No. {n}, until {time})', line: '{area}: {people}',
