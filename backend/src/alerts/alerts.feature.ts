@@ -5,6 +5,7 @@ import type { DatabasePool } from '../database/pool.js';
 import type { ClusterFeature } from '../cluster/cluster.feature.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
+import { notifyChannels } from '../notify/notify-channels.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
 import { AlertActions } from './alert-actions.js';
 import { AlertEngine, type AlertEngineOptions } from './alert-engine.js';
@@ -36,7 +37,7 @@ export interface AlertInputs {
   jwtSecret: string;
 }
 
-/** Rules judged on committed batches, alerts stored and announced (socket.io and signed webhooks). */
+/** Rules judged on committed batches, alerts stored and announced (socket.io, signed webhooks, duty-room channels). */
 export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: Config, log: Logger): AlertsFeature {
   const { registry, cluster, metrics, levels } = inputs;
   const store = new AlertStore(pool);
@@ -62,13 +63,17 @@ export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: C
   const webhooks = new WebhookNotifier(urls, secret, log);
   // Webhooks go from the hub that made the change (once); the bus tells every hub's browsers.
   engine.onAlert((event, alert) => webhooks.notify(event, alert));
+  // WeCom and DingTalk robots, an SMS gateway: from the same hub, recorded (notify/).
+  const channels = notifyChannels(pool, config, metrics, log);
+  engine.onAlert((event, alert) => channels.notifier.notify(event, alert));
   engine.onAlert((event, alert) => cluster.bus.publishAlert(event, alert));
   return {
     name: 'alerts',
     store,
     figures: new AlertFiguresRepository(pool),
-    controllers: [AlertsController, RulesController],
+    controllers: [AlertsController, RulesController, ...channels.controllers],
     providers: [
+      ...channels.providers,
       { provide: AlertStore, useValue: store },
       { provide: AlertEngine, useValue: engine },
       { provide: AlertActions, useValue: new AlertActions(store, engine, new AlertLogRepository(pool)) },
@@ -79,6 +84,7 @@ export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: C
       // Saves the rules' running state (durations, counts) for the next start.
       await engine.stop();
       webhooks.stop();
+      await channels.stop();
     },
   };
 }
