@@ -68,6 +68,8 @@ describe('access matrix from the OpenAPI document', () => {
     expect(routes.length).toBeGreaterThan(25);
     expect(routes.filter((r) => r.public).map((r) => r.path)).toEqual(expect.arrayContaining(['/api/health', '/api/auth/login', '/api/auth/refresh']));
     expect(routes.find((r) => r.path === '/api/users' && r.method === 'post')?.minRole).toBe('admin');
+    // The duty-room channels' deliveries name robots and alerts: operators and admins.
+    expect(routes.find((r) => r.path === '/api/notifications' && r.method === 'get')?.minRole).toBe('operator');
   });
 
   it('refuses anonymous, forged, unsigned, expired and revoked tokens on every non-public route', async () => {
