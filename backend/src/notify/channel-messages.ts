@@ -5,7 +5,7 @@ import { SEVERITIES, type Severity } from '../alerts/rule-model.js';
 
 /**
  * What the duty-room channels say and how their answers are read: pure functions, no I/O
- * (docs/architecture.md §7.2). The sender (channel-sender.ts) only queues, paces and retries.
+ * (docs/architecture.md §8). The sender (channel-sender.ts) only queues, paces and retries.
  */
 
 export const CHANNELS = NOTIFY_CHANNELS;
