@@ -90,6 +90,9 @@ beforeAll(async () => {
     PUBLIC_URL: 'https://tidewatch.example.cn',
     NOTIFY_RETRY_BASE_MS: '300',
     NOTIFY_TIMEOUT_MS: '3000',
+    // An unacknowledged critical alert escalates 12 s after opening (the engine then ticks every second).
+    ALERT_REANNOUNCE_MIN: '0.05',
+    ALERT_ESCALATE_MIN: '0.2',
   });
 });
 // Registered after the servers' beforeAll: the hub starts with their addresses in `env`.
@@ -129,9 +132,10 @@ async function openAlert(site: string): Promise<Alert> {
 const deliveries = async (query: string, token = operator) => (await api<NotificationDelivery[]>(ctx.t, token, `/api/notifications${query}`)).body;
 /** Messages naming an alert (`#12`, not `#123`). */
 const mentioning = (tag: string) => received.filter((r) => new RegExp(`${tag}(?![0-9])`).test(JSON.stringify(r.body)));
+/** The text of a robot's markdown or an SMS. */
 const content = (r: Received): string => {
-  const b = r.body as { markdown?: { content?: string; text?: string }; text?: string };
-  return b.markdown?.content ?? b.markdown?.text ?? b.text ?? '';
+  const b = r.body as { markdown?: { content?: string; text?: string }; text?: unknown };
+  return b.markdown?.content ?? b.markdown?.text ?? String(b.text ?? '');
 };
 
 describe('duty-room notification channels', () => {
@@ -181,7 +185,7 @@ describe('duty-room notification channels', () => {
     let rows: NotificationDelivery[] = [];
     await waitFor(
       async () => {
-        rows = await deliveries(`?alert=${alertId}`);
+        rows = (await deliveries(`?alert=${alertId}`)).filter((r) => r.event === 'opened');
         return rows.length === 6 && rows.every((r) => r.outcome !== 'pending');
       },
       15_000,
@@ -224,13 +228,31 @@ describe('duty-room notification channels', () => {
     expect((await api(ctx.t, operator, '/api/notifications?channel=fax')).status).toBe(400);
   });
 
+  it('sends the escalation of the unacknowledged critical alert with its level', async () => {
+    const escalated = () => mentioning(`#${alertId}`).filter((r) => /已逐级上报|未确认已上报/.test(content(r)));
+    await waitFor(async () => escalated().length >= 5, 30_000, 'escalation messages');
+    const [wecom] = escalated().filter((r) => r.robot === `wecom:${KEYS.good}`);
+    expect(content(wecom!)).toContain('> 上报 Escalation：第 1 级 · level 1');
+    const sms = escalated().find((r) => r.robot === 'sms')!;
+    expect(String(sms.body.text)).toContain('上报1级');
+    // Recorded as well (in batches, within about a second): the invalid key fails again.
+    await waitFor(
+      async () => {
+        const rows = (await deliveries(`?alert=${alertId}`)).filter((r) => r.event === 'escalated' && r.outcome !== 'pending');
+        return rows.filter((r) => r.outcome === 'sent').length >= 5 && rows.some((r) => r.outcome === 'failed' && r.errcode === 93000);
+      },
+      10_000,
+      'escalation deliveries recorded',
+    );
+  });
+
   it('sends the resolution of an announced alert, and counts outcomes in the metrics', async () => {
-    const before = mentioning(`#${alertId}`).length;
+    const said = (r: Received): boolean => /已解决/.test(content(r));
     const res = await api<{ state: string }>(ctx.t, operator, `/api/alerts/${alertId}/resolve`, { method: 'POST', body: JSON.stringify({ note: 'valve closed', confirm_active: true }) });
     expect(res.status).toBe(200);
-    await waitFor(async () => mentioning(`#${alertId}`).length >= before + 5, 15_000, 'resolution messages');
-    const resolved = mentioning(`#${alertId}`).slice(before);
-    expect(resolved.every((r) => /已解决/.test(content(r)) || /已解决/.test(String(r.body.text)))).toBe(true);
+    await waitFor(async () => mentioning(`#${alertId}`).filter(said).length >= 5, 15_000, 'resolution messages');
+    const resolved = mentioning(`#${alertId}`).filter(said);
+    expect(resolved.map((r) => r.robot).sort()).toEqual([`dingtalk:${TOKENS.flaky}`, `dingtalk:${TOKENS.good}`, 'sms', `wecom:${KEYS.busy}`, `wecom:${KEYS.good}`].sort());
     // No @-mention on a resolution.
     expect(resolved.find((r) => r.robot === `dingtalk:${TOKENS.good}`)!.body).toMatchObject({ at: { atMobiles: [] } });
     const metrics = await (await fetch(`${ctx.t.httpUrl}/metrics`)).text();

@@ -176,7 +176,12 @@ export class TargetSender {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       this.timerAt = Infinity;
-      void this.sendNext(now);
+      this.sendNext(now).catch((err: unknown) => {
+        // Not expected (every step inside is guarded); the target must not stall on it.
+        this.busy = false;
+        this.log.error({ channel: this.target.channel, target: this.target.masked, err: String(err) }, 'notification sender failed');
+        this.schedule();
+      });
       return;
     }
     if (this.timer && this.timerAt <= at) return;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logging/logger.js';
-import type { DeliveryRecord } from './channel-sender.js';
+import { TargetSender, type DeliveryRecord } from './channel-sender.js';
 import { DeliveryLog, type DeliveryStore } from './delivery-log.js';
 
 const log = createLogger('silent');
@@ -111,5 +111,34 @@ describe('DeliveryLog', () => {
     const stopped = l.stop(500);
     await vi.advanceTimersByTimeAsync(500);
     await expect(stopped).resolves.toBeUndefined();
+  });
+});
+
+describe('sending while the database is away', () => {
+  it('sends and retries from memory, and records the outcome once the database is back', async () => {
+    const s = store(true);
+    const l = new DeliveryLog(s, log, () => {}, OPTS);
+    const answers = [500, 200];
+    const fetchImpl = vi.fn(async () => {
+      const status = answers.shift() ?? 200;
+      return new Response(status === 200 ? '{"errcode":0}' : '', { status });
+    }) as unknown as typeof fetch;
+    const sender = new TargetSender(
+      { channel: 'dingtalk', masked: 'https://robot/send?access_token=***', ratePerMin: 20, secrets: [], request: (body) => ({ url: 'https://robot/send', headers: {}, body }) },
+      { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 8000, timeoutMs: 5000, queueMax: 10 },
+      l,
+      log,
+      () => {},
+      fetchImpl,
+    );
+    const id = sender.enqueue(9, 'opened', '{}');
+    await vi.advanceTimersByTimeAsync(1000);
+    // Sent on the retry although no record could be written.
+    expect(fetchImpl).toHaveBeenCalledTimes(2);
+    expect(s.batches).toEqual([]);
+    expect(l.unwritten).toBe(1);
+    s.failing = false;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(s.batches.flat()).toEqual([expect.objectContaining({ id, outcome: 'sent', attempts: 2 })]);
   });
 });
