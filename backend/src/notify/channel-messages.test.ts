@@ -116,7 +116,7 @@ describe('WeCom group robot message', () => {
     expect(lines[1]).toBe('Critical alert: Hekou residential gas riser: Combustible gas over limit');
     expect(c).toContain('> 时间 Time：2026-12-07 19:30 北京时间 (Beijing time)');
     expect(c).toContain('> 上报 Escalation：第 2 级 · level 2');
-    expect(c).toContain('> 指派 Assigned to：zhang\\_wei');
+    expect(c).toContain('> 指派 Assigned to：zhang_wei');
     expect(c).toContain('> 编号 Alert：#12');
     expect(lines.at(-1)).toBe('[在看板中查看 · Open the dashboard](https://tidewatch.example.cn/alerts)');
   });
@@ -157,7 +157,7 @@ describe('DingTalk custom robot message', () => {
   });
 
   it('keeps markdown in names from taking effect', () => {
-    expect(markdownText('a*b_[c](d)#<x>')).toBe('a\\*b\\_\\[c\\](d)\\#\\<x\\>');
+    expect(markdownText('a*b_[c](d)#<x>`|~\\')).toBe('a＊b_［c］(d)＃＜x＞｀｜～＼');
     expect(markdownText('two\nlines')).toBe('two lines');
     expect(markdownText('x'.repeat(300), 10)).toBe(`${'x'.repeat(9)}…`);
   });

@@ -103,10 +103,16 @@ export function dashboardLink(ctx: MessageContext): string | null {
   return `${ctx.publicUrl.replace(/\/+$/, '')}/alerts`;
 }
 
-/** Markdown's active characters in text from the alert (titles, names, user names) are shown as themselves. */
+/**
+ * Text from the alert (titles, names, user names) in a robot's markdown: neither robot's
+ * markdown knows backslash escapes, so the characters that would start markup (emphasis,
+ * links, tags, headings, code) are written as their full-width forms, which read the same
+ * to a Chinese reader; line breaks become spaces. Cut to `max` characters.
+ */
+const FULL_WIDTH: Record<string, string> = { '*': '＊', '`': '｀', '[': '［', ']': '］', '<': '＜', '>': '＞', '#': '＃', '|': '｜', '~': '～', '\\': '＼' };
 export function markdownText(text: string, max = 200): string {
   const cut = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  return cut.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+  return cut.replace(/[*`[\]<>#|~\\]/g, (c) => FULL_WIDTH[c]!).replace(/[\r\n]+/g, ' ');
 }
 
 /** The lines both robots show, Chinese first with the English beside it. */
