@@ -98,7 +98,7 @@ export class HubMetrics {
   });
   readonly notificationRecordsLost = new Counter({
     name: 'tidewatch_notification_records_lost_total',
-    help: 'Delivery records never written to the database (its buffer overflowed while the database was away); the messages themselves were still sent',
+    help: 'Delivery records never written to the database (their buffer overflowed while the database was away, or the database refused the row); the messages themselves were still sent',
     registers: [this.registry],
   });
 

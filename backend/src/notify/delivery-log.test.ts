@@ -82,6 +82,26 @@ describe('DeliveryLog', () => {
     expect(l.unwritten).toBe(0);
   });
 
+  it('does not let a row the database refuses hold back the others: that one is forgotten and counted', async () => {
+    const written: string[] = [];
+    const refusing: DeliveryStore = {
+      upsert: async (records) => {
+        if (records.some((r) => r.id === 'bad')) throw Object.assign(new Error('violates foreign key constraint'), { code: '23503' });
+        written.push(...records.map((r) => r.id));
+      },
+    };
+    let lost = 0;
+    const l = new DeliveryLog(refusing, log, (n) => (lost += n), OPTS);
+    for (const id of ['a', 'bad', 'c']) l.record(rec(id));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(written).toEqual(['a', 'c']);
+    expect(lost).toBe(1);
+    expect(l.unwritten).toBe(0);
+    l.record(rec('d'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(written).toEqual(['a', 'c', 'd']);
+  });
+
   it('bounds what it keeps: past bufferMax the oldest are forgotten and counted', async () => {
     const s = store(true);
     let lost = 0;

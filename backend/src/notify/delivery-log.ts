@@ -16,6 +16,12 @@ export interface DeliveryLogOptions {
   retryMs: number;
 }
 
+/** PostgreSQL refused the data itself (SQLSTATE classes 22 data exception, 23 integrity constraint), not the connection. */
+function refusedRow(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+}
+
 export const DELIVERY_LOG_DEFAULTS: DeliveryLogOptions = { flushMs: 250, batchMax: 500, bufferMax: 20_000, retryMs: 1000 };
 
 /**
@@ -89,7 +95,14 @@ export class DeliveryLog implements DeliveryRecorder {
       const batch = [...this.buffer.values()].slice(0, this.opts.batchMax);
       for (const r of batch) this.buffer.delete(r.id);
       try {
-        await this.store.upsert(batch);
+        try {
+          await this.store.upsert(batch);
+        } catch (err) {
+          // A row the table refuses (its alert gone, a value out of range) must not hold back
+          // the rest for ever: one by one, and what is refused alone is forgotten.
+          if (!refusedRow(err)) throw err;
+          await this.writeOneByOne(batch);
+        }
         if (this.failures > 0) this.log.info({ after: this.failures }, 'notification records written again');
         this.failures = 0;
       } catch (err) {
@@ -106,6 +119,20 @@ export class DeliveryLog implements DeliveryRecorder {
         return;
       }
     }
+  }
+
+  private async writeOneByOne(batch: readonly DeliveryRecord[]): Promise<void> {
+    let refused = 0;
+    for (const r of batch) {
+      try {
+        await this.store.upsert([r]);
+      } catch (err) {
+        if (!refusedRow(err)) throw err;
+        refused++;
+        this.log.error({ err: String(err), delivery: r.id, channel: r.channel, alert: r.alertId }, 'notification record refused by the database; forgotten');
+      }
+    }
+    if (refused > 0) this.onForgotten(refused);
   }
 
   /** A last write (bounded by the caller's patience), then no more timers. */
