@@ -55,6 +55,13 @@ export const zh = {
     groups: { auth: '登录与密码（全部）', user: '用户管理（全部）' },
     actions: { auth_login: '登录', auth_logout: '退出登录', auth_password_change: '修改本人密码', user_create: '新建用户', user_update: '修改用户', user_reset_password: '重置用户密码', user_delete: '删除用户', site_create: '新建监测点', site_update: '修改监测点', site_retire: '停用监测点', credential_issue: '签发设备凭据', credential_revoke: '吊销设备凭据', rule_create: '新建告警规则', rule_update: '修改告警规则', rule_override: '设置站点规则', rule_remove_override: '取消站点规则', alert_acknowledge: '确认告警', alert_resolve: '处置完成', alert_assign: '指派告警', alert_comment: '告警批注', alert_bulk: '批量处理告警', report_regenerate: '重新生成月报', review_mark: '标记数据无效', review_withdraw: '撤销数据审核标记', roster_create: '新增排班', roster_update: '修改排班', roster_delete: '删除排班' },
   },
+  notify: {
+    title: '值班通知推送记录', channel: '渠道', anyChannel: '全部渠道', outcome: '结果', anyOutcome: '全部结果', alert: '告警编号', event: '事件', time: '时间（北京时间）',
+    attempts: '尝试次数', codes: '状态码 / 返回码', target: '推送地址（已隐去密钥）', error: '错误信息', none: '暂无推送记录', refresh: '查询', failed: '推送记录获取失败：{message}',
+    channels: { wecom: '企业微信', dingtalk: '钉钉', sms: '短信' },
+    outcomes: { pending: '重试中', sent: '已送达', failed: '失败', dropped: '已丢弃' },
+    events: { opened: '新告警', raised: '级别升高', retriggered: '再次触发', cleared: '条件恢复', escalated: '逐级上报', reannounced: '再次提醒', acknowledged: '已确认', resolved: '已解决', assigned: '已指派', comment: '处理说明' },
+  },
   log: {
     title: '告警记录', back: '返回监测', state: '状态', severity: '级别', kind: '类型', site: '监测点', from: '发生时间 起', to: '止', text: '关键词', textHint: '告警内容、监测点或处理说明',
     search: '查询', clear: '清除', any: '全部', open: '未关闭', total: '共 {total} 条，第 {first}–{last} 条', none: '没有符合条件的告警', prev: '上一页', next: '下一页',
@@ -143,6 +150,13 @@ export const en: Messages = {
     outcomes: { ok: 'OK', denied: 'Denied', failed: 'Failed' },
     groups: { auth: 'Sign-in and passwords (all)', user: 'User management (all)' },
     actions: { auth_login: 'Sign-in', auth_logout: 'Sign-out', auth_password_change: 'Own password changed', user_create: 'User created', user_update: 'User changed', user_reset_password: 'Password reset', user_delete: 'User deleted', site_create: 'Site added', site_update: 'Site changed', site_retire: 'Site retired', credential_issue: 'Device credential issued', credential_revoke: 'Device credential revoked', rule_create: 'Rule added', rule_update: 'Rule changed', rule_override: 'Site rule set', rule_remove_override: 'Site rule removed', alert_acknowledge: 'Alert acknowledged', alert_resolve: 'Alert resolved', alert_assign: 'Alert assigned', alert_comment: 'Alert comment', alert_bulk: 'Alerts handled in bulk', report_regenerate: 'Report regenerated', review_mark: 'Data marked invalid', review_withdraw: 'Data review mark withdrawn', roster_create: 'Shift added', roster_update: 'Shift changed', roster_delete: 'Shift removed' },
+  },
+  notify: {
+    title: 'Duty-room notifications', channel: 'Channel', anyChannel: 'All channels', outcome: 'Outcome', anyOutcome: 'All outcomes', alert: 'Alert number', event: 'Event', time: 'Time (Beijing)',
+    attempts: 'Attempts', codes: 'HTTP / errcode', target: 'Target (keys hidden)', error: 'Error', none: 'No deliveries yet', refresh: 'Show', failed: 'Could not load the deliveries: {message}',
+    channels: { wecom: 'WeCom', dingtalk: 'DingTalk', sms: 'SMS' },
+    outcomes: { pending: 'Retrying', sent: 'Sent', failed: 'Failed', dropped: 'Dropped' },
+    events: { opened: 'New alert', raised: 'Raised', retriggered: 'Triggered again', cleared: 'Cleared', escalated: 'Escalated', reannounced: 'Reminder', acknowledged: 'Acknowledged', resolved: 'Resolved', assigned: 'Assigned', comment: 'Note' },
   },
   log: {
     title: 'Alert log', back: 'Back to monitoring', state: 'State', severity: 'Severity', kind: 'Kind', site: 'Site', from: 'Opened from', to: 'to', text: 'Text', textHint: 'Title, site or note',
