@@ -77,6 +77,8 @@ describe('access matrix from the OpenAPI document', () => {
       'admin',
       'admin',
     ]);
+    // The duty-room channels' deliveries name robots and alerts: operators and admins.
+    expect(routes.find((r) => r.path === '/api/notifications' && r.method === 'get')?.minRole).toBe('operator');
   });
 
   it('refuses anonymous, forged, unsigned, expired and revoked tokens on every non-public route', async () => {

@@ -11,3 +11,4 @@ export * from './review.js';
 export * from './cadence.js';
 export * from './alert-log.js';
 export * from './duty.js';
+export * from './notify.js';

@@ -239,6 +239,14 @@ describe('the Chinese page has no English in it', () => {
     expect(english, `English in the handover:\n${english.join('\n')}`).toEqual([]);
   });
 
+  it('the wall screen', async () => {
+    await page.goto(`${ctx.t.httpUrl}/wall`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=wall-connection]')?.textContent === '实时连接', undefined, { timeout: 15_000 });
+    await page.locator('[data-testid=wall] .tw-marker').first().waitFor({ timeout: 10_000 });
+    const english = await englishOn(page);
+    expect(english, `English on the wall screen:\n${english.join('\n')}`).toEqual([]);
+  });
+
   it('the duty roster', async () => {
     await page.goto(`${ctx.t.httpUrl}/roster`);
     await page.locator('[data-testid=roster] tr[data-shift]').first().waitFor({ timeout: 10_000 });
@@ -313,12 +321,13 @@ describe('the English page has no Chinese in it', () => {
     }
   });
 
-  it('the alert log, the handover, the password page, the roster and the admin page', async () => {
+  it('the alert log, the handover, the password page, the roster, the wall and the admin page', async () => {
     for (const [path, ready] of [
       ['/alerts', '[data-testid=alert-log] tr[data-alert]'],
       ['/handover', '[data-testid=handover-actions] td'],
       ['/password', '[data-testid=password-view] form'],
       ['/roster', '[data-testid=roster] tr[data-shift]'],
+      ['/wall', '[data-testid=wall] .tw-marker'],
       ['/admin', '[data-testid=dead-letters] tr[data-reason]'],
     ] as const) {
       await page.goto(`${ctx.t.httpUrl}${path}`);

@@ -5,6 +5,7 @@ import type { DatabasePool } from '../database/pool.js';
 import type { ClusterFeature } from '../cluster/cluster.feature.js';
 import type { Logger } from '../logging/logger.js';
 import type { HubMetrics } from '../metrics/metrics.service.js';
+import { notifyChannels } from '../notify/notify-channels.js';
 import type { SiteRegistry } from '../sites/site-registry.js';
 import { AlertActions } from './alert-actions.js';
 import { AlertEngine, type AlertEngineOptions } from './alert-engine.js';
@@ -39,7 +40,7 @@ export interface AlertInputs {
   jwtSecret: string;
 }
 
-/** Rules judged on committed batches, alerts stored and announced (socket.io and signed webhooks). */
+/** Rules judged on committed batches, alerts stored and announced (socket.io, signed webhooks, duty-room channels). */
 export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: Config, log: Logger): AlertsFeature {
   const { registry, cluster, metrics, levels } = inputs;
   const store = new AlertStore(pool);
@@ -68,13 +69,17 @@ export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: C
   const webhooks = new WebhookNotifier(urls, secret, log);
   // Webhooks go from the hub that made the change (once); the bus tells every hub's browsers.
   engine.onAlert((event, alert) => webhooks.notify(event, alert));
+  // WeCom and DingTalk robots, an SMS gateway: from the same hub, recorded (notify/).
+  const channels = notifyChannels(pool, config, metrics, log);
+  engine.onAlert((event, alert) => channels.notifier.notify(event, alert));
   engine.onAlert((event, alert) => cluster.bus.publishAlert(event, alert));
   return {
     name: 'alerts',
     store,
     figures: new AlertFiguresRepository(pool),
-    controllers: [AlertsController, RulesController, RosterController],
+    controllers: [AlertsController, RulesController, RosterController, ...channels.controllers],
     providers: [
+      ...channels.providers,
       { provide: AlertStore, useValue: store },
       { provide: AlertEngine, useValue: engine },
       { provide: AlertActions, useValue: new AlertActions(store, engine, new AlertLogRepository(pool)) },
@@ -90,6 +95,7 @@ export function alertsFeature(pool: DatabasePool, inputs: AlertInputs, config: C
       await engine.stop();
       roster.stop();
       webhooks.stop();
+      await channels.stop();
     },
   };
 }

@@ -1,18 +1,6 @@
 import { booleanValueText, wordsOf } from '../i18n/data-text';
 import { DATA_FLAGS, metricFor, type AbnormalFlag, type SiteIndicator, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
 
-/** The marker's letter of a kind on the English page (the Chinese page has KIND_GLYPH's characters). */
-export const KIND_LETTER: Record<SiteKind, string> = {
-  air: 'A',
-  pump_station: 'P',
-  wwtp: 'W',
-  river: 'R',
-  seawater: 'S',
-  gas_point: 'G',
-  fishing_port: 'F',
-  ebike_charging: 'E',
-};
-
 /** A data flag as shown: "M 维护" / "M maintenance". */
 export function flagText(flag: AbnormalFlag, lang: string): string {
   return `${flag} ${lang === 'zh' ? DATA_FLAGS[flag].zh : DATA_FLAGS[flag].en}`;

@@ -11,6 +11,8 @@ export const zh = {
   severity: { critical: '紧急', major: '重要', minor: '次要', warning: '提示' },
   state: { active: '待处理', acknowledged: '已确认', resolved: '已解决', cleared: '已恢复' },
   map: { sites: '{n} 个监测点', layers: '图层', outline: '高新区轮廓（离线）', zoomIn: '放大', zoomOut: '缩小', contributors: '贡献者' },
+  wall: { link: '大屏', title: '态势大屏', back: '返回监测', clock: '北京时间', alerts: '未关闭告警', none: '当前无告警', total: '共 {n} 条', aqi: '全区空气质量指数', stations: '各站', goals: '目标', newest: '最新数据：{age}前', noData: '暂无数据', offline: '离线 {n} 个', allOnline: '全部在线', seconds: '{n} 秒', minutes: '{n} 分钟', hours: '{n} 小时', since: '{at} 起' },
+  layout: { menu: '菜单', list: '告警与数据', map: '地图' },
   alerts: { title: '告警', none: '当前无告警', ack: '确认', resolve: '解决', note: '处理说明', history: '处理记录', all: '全部', cancel: '取消', submit: '提交', openedAt: '发生时间', site: '监测点', newCritical: '新的紧急告警', historical: '历史数据', stillHolds: '告警条件仍然存在，确定要解决吗？解决后如条件仍在将重新告警。', resolveAnyway: '仍然解决', resolvedWhileHeld: '告警条件仍存在时确认解决' },
   duty: {
     title: '值班', onDuty: '当前值班', nobody: '无人值班', count: '值班 {n} 人', position: '第{n}位', entry: '{name}（第{n}位，至 {time}）', line: '{area}：{people}',
@@ -53,6 +55,13 @@ export const zh = {
     outcomes: { ok: '成功', denied: '拒绝', failed: '失败' },
     groups: { auth: '登录与密码（全部）', user: '用户管理（全部）' },
     actions: { auth_login: '登录', auth_logout: '退出登录', auth_password_change: '修改本人密码', user_create: '新建用户', user_update: '修改用户', user_reset_password: '重置用户密码', user_delete: '删除用户', site_create: '新建监测点', site_update: '修改监测点', site_retire: '停用监测点', credential_issue: '签发设备凭据', credential_revoke: '吊销设备凭据', rule_create: '新建告警规则', rule_update: '修改告警规则', rule_override: '设置站点规则', rule_remove_override: '取消站点规则', alert_acknowledge: '确认告警', alert_resolve: '处置完成', alert_assign: '指派告警', alert_comment: '告警批注', alert_bulk: '批量处理告警', report_regenerate: '重新生成月报', review_mark: '标记数据无效', review_withdraw: '撤销数据审核标记', roster_create: '新增排班', roster_update: '修改排班', roster_delete: '删除排班' },
+  },
+  notify: {
+    title: '值班通知推送记录', channel: '渠道', anyChannel: '全部渠道', outcome: '结果', anyOutcome: '全部结果', alert: '告警编号', event: '事件', time: '时间（北京时间）',
+    attempts: '尝试次数', codes: '状态码 / 返回码', target: '推送地址（已隐去密钥）', error: '错误信息', none: '暂无推送记录', refresh: '查询', failed: '推送记录获取失败：{message}',
+    channels: { wecom: '企业微信', dingtalk: '钉钉', sms: '短信' },
+    outcomes: { pending: '重试中', sent: '已送达', failed: '失败', dropped: '已丢弃' },
+    events: { opened: '新告警', raised: '级别升高', retriggered: '再次触发', cleared: '条件恢复', escalated: '逐级上报', reannounced: '再次提醒', acknowledged: '已确认', resolved: '已解决', assigned: '已指派', comment: '处理说明' },
   },
   log: {
     title: '告警记录', back: '返回监测', state: '状态', severity: '级别', kind: '类型', site: '监测点', from: '发生时间 起', to: '止', text: '关键词', textHint: '告警内容、监测点或处理说明',
@@ -124,6 +133,8 @@ export const en: Messages = {
   severity: { critical: 'Critical', major: 'Major', minor: 'Minor', warning: 'Warning' },
   state: { active: 'Active', acknowledged: 'Acknowledged', resolved: 'Resolved', cleared: 'Cleared' },
   map: { sites: '{n} sites', layers: 'Layers', outline: 'District outline (offline)', zoomIn: 'Zoom in', zoomOut: 'Zoom out', contributors: 'contributors' },
+  wall: { link: 'Wall screen', title: 'Wall screen', back: 'Back to monitoring', clock: 'Beijing time', alerts: 'Open alerts', none: 'No open alerts', total: '{n} in all', aqi: 'District AQI', stations: 'Stations', goals: 'Goals', newest: 'Newest data: {age} ago', noData: 'No data yet', offline: '{n} offline', allOnline: 'All online', seconds: '{n} s', minutes: '{n} min', hours: '{n} h', since: 'since {at}' },
+  layout: { menu: 'Menu', list: 'Alerts & data', map: 'Map' },
   alerts: { title: 'Alerts', none: 'No open alerts', ack: 'Acknowledge', resolve: 'Resolve', note: 'Note', history: 'History', all: 'All', cancel: 'Cancel', submit: 'Submit', openedAt: 'Opened', site: 'Site', newCritical: 'New critical alert', historical: 'Historical data', stillHolds: 'The alert’s condition still holds: resolve it anyway? It will alert again while the condition lasts.', resolveAnyway: 'Resolve anyway', resolvedWhileHeld: 'resolved while the condition still held (confirmed)' },
   duty: {
     title: 'On duty', onDuty: 'On duty now', nobody: 'nobody on duty', count: '{n} on duty', position: 'No. {n}', entry: '{name} (No. {n}, until {time})', line: '{area}: {people}',
@@ -166,6 +177,13 @@ export const en: Messages = {
     outcomes: { ok: 'OK', denied: 'Denied', failed: 'Failed' },
     groups: { auth: 'Sign-in and passwords (all)', user: 'User management (all)' },
     actions: { auth_login: 'Sign-in', auth_logout: 'Sign-out', auth_password_change: 'Own password changed', user_create: 'User created', user_update: 'User changed', user_reset_password: 'Password reset', user_delete: 'User deleted', site_create: 'Site added', site_update: 'Site changed', site_retire: 'Site retired', credential_issue: 'Device credential issued', credential_revoke: 'Device credential revoked', rule_create: 'Rule added', rule_update: 'Rule changed', rule_override: 'Site rule set', rule_remove_override: 'Site rule removed', alert_acknowledge: 'Alert acknowledged', alert_resolve: 'Alert resolved', alert_assign: 'Alert assigned', alert_comment: 'Alert comment', alert_bulk: 'Alerts handled in bulk', report_regenerate: 'Report regenerated', review_mark: 'Data marked invalid', review_withdraw: 'Data review mark withdrawn', roster_create: 'Shift added', roster_update: 'Shift changed', roster_delete: 'Shift removed' },
+  },
+  notify: {
+    title: 'Duty-room notifications', channel: 'Channel', anyChannel: 'All channels', outcome: 'Outcome', anyOutcome: 'All outcomes', alert: 'Alert number', event: 'Event', time: 'Time (Beijing)',
+    attempts: 'Attempts', codes: 'HTTP / errcode', target: 'Target (keys hidden)', error: 'Error', none: 'No deliveries yet', refresh: 'Show', failed: 'Could not load the deliveries: {message}',
+    channels: { wecom: 'WeCom', dingtalk: 'DingTalk', sms: 'SMS' },
+    outcomes: { pending: 'Retrying', sent: 'Sent', failed: 'Failed', dropped: 'Dropped' },
+    events: { opened: 'New alert', raised: 'Raised', retriggered: 'Triggered again', cleared: 'Cleared', escalated: 'Escalated', reannounced: 'Reminder', acknowledged: 'Acknowledged', resolved: 'Resolved', assigned: 'Assigned', comment: 'Note' },
   },
   log: {
     title: 'Alert log', back: 'Back to monitoring', state: 'State', severity: 'Severity', kind: 'Kind', site: 'Site', from: 'Opened from', to: 'to', text: 'Text', textHint: 'Title, site or note',
