@@ -93,7 +93,7 @@ describe('audit log', () => {
     await vi.waitFor(() => expect(w.findAll('tr[data-audit]')).toHaveLength(50));
     expect(calls[0]!.url).toBe('/api/audit?limit=50');
     const first = w.find('tr[data-audit="100"]').findAll('td').map((td) => td.text());
-    expect(first).toEqual(['2026-11-28 09:02:03', 'admin', '修改用户', 'night-shift (id=3)', '成功', '127.0.0.1', '{"role":"viewer"}']);
+    expect(first).toEqual(['2026-11-28 09:02:03', 'admin', '修改用户', 'night-shift（编号 3）', '成功', '127.0.0.1', '角色 查看']);
     expect(w.find('th').text()).toBe('时间（北京时间）');
 
     await w.find('[data-action=older]').trigger('click');

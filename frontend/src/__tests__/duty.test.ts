@@ -21,13 +21,14 @@ beforeEach(() => {
 
 describe('alert history steps', () => {
   const i18n = createAppI18n('zh').global;
-  const t = (k: string): string => i18n.t(k);
+  const t = (k: string, values: Record<string, unknown> = {}): string => i18n.t(k, values);
   const te = (k: string): boolean => i18n.te(k);
   it('names the step in the page’s language, and the person an assignment went to and whether the roster made it', () => {
     expect(historyStep({ at: '', action: 'comment', actor: 'desk', note: 'x' }, t, te)).toBe('批注');
     expect(historyStep({ at: '', action: 'assigned', actor: null, note: null, data: { assignee: 'gas-first', reason: 'roster' } }, t, te)).toBe('指派 → gas-first（按值班表）');
     expect(historyStep({ at: '', action: 'assigned', actor: 'desk', note: null, data: { assignee: 'desk' } }, t, te)).toBe('指派 → desk');
-    expect(historyStep({ at: '', action: 'something_new', actor: null, note: null }, t, te)).toBe('something_new');
+    // An unknown step is said in words, never as its code.
+    expect(historyStep({ at: '', action: 'something_new', actor: null, note: null }, t, te)).toBe('其他操作');
   });
   it('has every duty, roster and assignment text in both languages', () => {
     const keys = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));

@@ -70,7 +70,7 @@ describe('ReviewMarks', () => {
     await w.find('input[name=to]').setValue('2026-11-02T11:00');
     await w.find('select[name=reason]').setValue('other');
     await w.find('form.mark').trigger('submit');
-    expect(w.find('[role=alert]').text()).toContain('reason other needs a note');
+    expect(w.find('[role=alert]').text()).toContain('The reason other needs a note');
     expect(calls.filter(([, init]) => init?.method === 'POST')).toHaveLength(0);
     await w.find('input[name=note]').setValue('road works nearby');
     await w.find('select[name=metric]').setValue('pm25');

@@ -1,11 +1,12 @@
+import { historyActionText } from '../i18n/data-text';
 import type { HistoryEntry } from '../stores/alerts';
 
-type Translate = (key: string) => string;
+type Translate = (key: string, values?: Record<string, unknown>) => string;
 
-/** A history entry's step in the page's language: an assignment names the person, and says when the duty roster made it. */
+/**
+ * A history entry's step in the page's language (i18n/data-text.ts, the one dictionary of
+ * steps): an assignment names the person, and says when the duty roster made it.
+ */
 export function historyStep(h: HistoryEntry, t: Translate, te: (key: string) => boolean): string {
-  const key = `assign.actions.${h.action}`;
-  const name = te(key) ? t(key) : h.action;
-  if (h.action !== 'assigned' || typeof h.data?.assignee !== 'string') return name;
-  return `${name} → ${h.data.assignee}${h.data.reason === 'roster' ? t('assign.byRoster') : ''}`;
+  return historyActionText(h, { t, te });
 }

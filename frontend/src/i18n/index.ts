@@ -15,6 +15,7 @@ export function createAppI18n(initial?: Lang) {
 export function rememberLang(lang: Lang): void {
   localStorage.setItem(STORAGE_KEY, lang);
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = (lang === 'zh' ? zh : en).app.title;
 }
 
 export function formatTime(iso: string | null, lang: string, withDate = false): string {
@@ -40,6 +41,11 @@ export function formatStamp(iso: string | null, nowMs = Date.now()): string {
   if (!iso) return '—';
   const full = formatDateTime(iso);
   return full.slice(0, 4) === formatDateTime(new Date(nowMs).toISOString()).slice(0, 4) ? full.slice(5) : full;
+}
+
+/** A district day (YYYY-MM-DD) as shown: MM-DD in this year, the whole date in another. */
+export function formatDay(day: string, nowMs = Date.now()): string {
+  return day.slice(0, 4) === formatDateTime(new Date(nowMs).toISOString()).slice(0, 4) ? day.slice(5) : day;
 }
 
 /** An instant as a `datetime-local` value in district time (to the minute). */

@@ -10,7 +10,7 @@ export const zh = {
   alarm: { ringing: '紧急告警待确认 {n} 条，警报声响中', mute: '静音…', muteFor: '静音 {n} 分钟', muted: '已静音，{left} 后恢复', unmute: '恢复声音', soundBlocked: '浏览器阻止了告警声音，点击此处启用', enableNotifications: '开启桌面通知', notifyTitle: '紧急告警', tabTitle: '（{n}）紧急告警待确认', waiting: '未确认 {time}', ackedAfter: '{time} 后确认', escalated: '已升级 {n} 级' },
   severity: { critical: '紧急', major: '重要', minor: '次要', warning: '提示' },
   state: { active: '待处理', acknowledged: '已确认', resolved: '已解决', cleared: '已恢复' },
-  map: { sites: '{n} 个监测点', layers: '图层', outline: '高新区轮廓（离线）' },
+  map: { sites: '{n} 个监测点', layers: '图层', outline: '高新区轮廓（离线）', zoomIn: '放大', zoomOut: '缩小', contributors: '贡献者' },
   wall: { link: '大屏', title: '态势大屏', back: '返回监测', clock: '北京时间', alerts: '未关闭告警', none: '当前无告警', total: '共 {n} 条', aqi: '全区空气质量指数', stations: '各站', goals: '目标', newest: '最新数据：{age}前', noData: '暂无数据', offline: '离线 {n} 个', allOnline: '全部在线', seconds: '{n} 秒', minutes: '{n} 分钟', hours: '{n} 小时', since: '{at} 起' },
   layout: { menu: '菜单', list: '告警与数据', map: '地图' },
   alerts: { title: '告警', none: '当前无告警', ack: '确认', resolve: '解决', note: '处理说明', history: '处理记录', all: '全部', cancel: '取消', submit: '提交', openedAt: '发生时间', site: '监测点', newCritical: '新的紧急告警', historical: '历史数据', stillHolds: '告警条件仍然存在，确定要解决吗？解决后如条件仍在将重新告警。', resolveAnyway: '仍然解决', resolvedWhileHeld: '告警条件仍存在时确认解决' },
@@ -26,7 +26,6 @@ export const zh = {
   },
   assign: {
     assignee: '负责人：', nobody: '未指派', assign: '指派', comment: '批注', person: '指派给', note: '说明（可选）', commentNote: '批注内容', submit: '提交', cancel: '取消', failed: '操作失败：{message}', byRoster: '（按值班表）',
-    actions: { opened: '发生', severity_raised: '级别升高', retriggered: '再次触发', cleared: '条件恢复', acknowledged: '确认', resolved: '解决', assigned: '指派', comment: '批注', reannounced: '再次通知', escalated: '升级' },
   },
   air: { title: '空气质量', district: '全区', primary: '首要污染物', unavailable: '无有效数据', hour: '{hour} 时' },
   goals: { title: '目标看板', target: '目标', met: '达标', notMet: '未达标', unknown: '数据不足', lastYear: '去年同期', tabAlerts: '告警', tabGoals: '目标', tabReport: '月报' },
@@ -41,6 +40,8 @@ export const zh = {
     currentWrong: '当前密码错误', mustDiffer: '新密码不能与当前密码相同', tooShort: '密码至少需要 10 个字符', tooCommon: '密码过于常见，请换一个', fewChars: '密码中不同的字符太少',
     hasUsername: '密码不能包含用户名', kinds: '请使用小写字母、大写字母、数字、符号中的至少三类（或至少 16 个字符）', lastAdmin: '不能降级、停用或删除最后一个启用的管理员',
     disableSelf: '不能停用自己的账号', removeSelf: '不能删除自己的账号', usernameTaken: '用户名已存在（不区分大小写）', usernameFormat: '用户名须为 3–64 个字母、数字或 _ . -',
+    alertState: '告警已是“{state}”状态，无法执行此操作', siteExists: '监测点编号已存在（停用的编号不能再用）', fromAfterTo: '开始时间不能晚于结束时间', handoverSpan: '交接班记录一次最多查询 7 天', alreadyWithdrawn: '该审核标记已被撤销', roleRequired: '当前角色无权执行此操作', noUserNamed: '没有该用户名的用户', tooManySignIns: '登录失败次数过多，请稍后再试', wrongLogin: '用户名或密码错误',
+    conditionActive: '告警条件仍然存在', markFuture: '标记时段不能结束于将来', markTooLong: '一次标记最多 {days} 天', markNeedsNote: '原因为“其他”时须填写说明', withdrawNeedsReason: '请填写撤销原因',
   },
   users: {
     title: '用户', username: '用户名', role: '角色', status: '状态', enabled: '启用', disabled: '已停用', mustChange: '待改密', created: '创建时间', passwordChanged: '密码修改时间', actions: '操作',
@@ -90,6 +91,31 @@ export const zh = {
     confirmClear: '取消“{name}”的设定间隔、恢复自动识别：该站已存储的各小时数据将立即按识别出的间隔重新判定是否有效。',
     save: '确定并重新判定', cancel: '取消', failed: '未能保存：{message}', done: '已保存，“{name}”的已存储数据已重新判定',
   },
+  /** Which language these messages are (for words kept in the contracts as { zh, en }). */
+  meta: { lang: 'zh' },
+  punct: { colon: '：' },
+  roles: { viewer: '查看', operator: '值班', admin: '管理' },
+  history: {
+    actions: { opened: '告警发生', severity_raised: '级别升高', raised: '级别升高', retriggered: '再次触发', cleared: '条件恢复', escalated: '升级通知', reannounced: '再次通知', acknowledged: '确认', resolved: '解决', assigned: '指派', unassigned: '取消指派', comment: '批注' },
+    raisedTo: '{from} → {to}', assignee: '{name} → {assignee}', detail: '{name}（{extra}）', bulk: '（批量）', unknown: '其他操作',
+  },
+  deadLetter: {
+    time: '接收时间', reason: '原因', topic: '主题', detail: '原始说明', show: '查看原文', hide: '收起原文',
+    reasons: { bad_topic: '主题格式错误', unknown_site: '未知监测点', oversized: '消息过大', malformed_json: '不是有效的 JSON', invalid_payload: '消息内容格式错误', too_many_readings: '一批数据过多', unknown_metric: '未知监测项目', wrong_type: '数值类型错误', nan: '数值无效（非数字或无穷）', out_of_range: '数值超出范围', bad_timestamp: '时间戳无效', unknown_event_type: '未知事件类型', invalid_event: '事件内容格式错误', bad_status: '状态值无效', not_authorized: '发布者未获授权', bad_frame: 'HJ 212 数据帧错误', bad_flag: '数据标记无效' },
+    unknown: '其他原因',
+  },
+  event: {
+    types: { inspection: '安全检查', departure: '船只出港', arrival: '船只进港', rectified: '隐患整改', pump_fault: '水泵故障', pump_recovered: '水泵恢复', gas_alarm: '燃气报警' },
+    hazardNames: { certificates: '船舶证书', crew_insurance: '船员保险', certified_officers: '职务船员持证', lifejackets: '救生衣', fire_extinguishers: '灭火器', radio: '无线电', beidou_terminal: '北斗终端', ais: '船舶自动识别系统' },
+    unknown: '其他事件', vessel: '船只 {v}', inspector: '检查人 {v}', pass: '检查合格', fail: '检查不合格', hazards: '隐患：{v}', hazard: '隐患 {v}', ref: '编号 {v}', pump: '{v} 号泵', code: '故障代码 {v}', level: '{v} 级报警', line: '{name}：{parts}', sep: '，', listSep: '、',
+  },
+  values: { fault: '故障', normal: '正常', open: '开', closed: '关', smoke: '有烟雾', noSmoke: '无烟雾', yes: '是', no: '否', beaufort: '{n} 级' },
+  chart: { high: '高液位', overflow: '溢流液位', min: '压力下限', max: '压力上限', lel: '{n} %LEL' },
+  auditDetail: {
+    keys: { username: '用户名', password: '密码', role: '角色', disabled: '停用', must_change_password: '须改密', note: '说明', status: '状态码', error: '错误', enabled: '启用', reason: '原因', action: '操作', ids: '告警编号', assignee: '指派给', confirm_active: '条件仍在时解决', metric: '监测项目', from: '起', to: '止', kind: '类型', name_zh: '中文名称', name_en: '英文名称', lat: '纬度', lon: '经度', params: '参数', reporting_interval_s: '上报间隔（秒）', truncated: '内容过长已截断', current_password: '当前密码', new_password: '新密码', refresh_token: '刷新令牌', id: '编号', site: '监测点', level: '级别', severity: '级别', threshold: '阈值', for_s: '持续（秒）', area: '值班区域', position: '顺位', start_at: '开始', end_at: '结束' },
+    masked: '（已隐去）', sep: '；', named: '{name}（{id}）',
+  },
+  errors: { 400: '请求无效，请检查填写的内容', 401: '登录已失效，请重新登录', 403: '没有执行此操作的权限', 404: '要查找的内容不存在', 409: '操作与当前状态冲突，请刷新后重试', 413: '内容过大', 429: '操作过于频繁，请稍后再试', 500: '监测中心内部错误，请稍后重试', 503: '监测中心暂时不可用，请稍后重试', network: '无法连接监测中心', other: '操作未能完成', invalidForm: '填写的内容不完整或格式不正确' },
   site: { latest: '最新数值', lastSeen: '最近数据', events: '近期事件', close: '关闭', range24h: '24小时', range7d: '7天', range30d: '30天', noData: '暂无数据', indicator: '评价', flagged: '标记数据（不参与统计）' },
 };
 
@@ -106,7 +132,7 @@ export const en: Messages = {
   alarm: { ringing: '{n} critical alert(s) awaiting acknowledgement: alarm sounding', mute: 'Mute…', muteFor: 'Mute for {n} min', muted: 'Muted, sound returns in {left}', unmute: 'Sound on', soundBlocked: 'The browser blocks the alarm sound: click here to enable it', enableNotifications: 'Enable desktop notifications', notifyTitle: 'Critical alert', tabTitle: '({n}) critical awaiting acknowledgement', waiting: 'Unacknowledged {time}', ackedAfter: 'Acknowledged after {time}', escalated: 'Escalated, level {n}' },
   severity: { critical: 'Critical', major: 'Major', minor: 'Minor', warning: 'Warning' },
   state: { active: 'Active', acknowledged: 'Acknowledged', resolved: 'Resolved', cleared: 'Cleared' },
-  map: { sites: '{n} sites', layers: 'Layers', outline: 'District outline (offline)' },
+  map: { sites: '{n} sites', layers: 'Layers', outline: 'District outline (offline)', zoomIn: 'Zoom in', zoomOut: 'Zoom out', contributors: 'contributors' },
   wall: { link: 'Wall screen', title: 'Wall screen', back: 'Back to monitoring', clock: 'Beijing time', alerts: 'Open alerts', none: 'No open alerts', total: '{n} in all', aqi: 'District AQI', stations: 'Stations', goals: 'Goals', newest: 'Newest data: {age} ago', noData: 'No data yet', offline: '{n} offline', allOnline: 'All online', seconds: '{n} s', minutes: '{n} min', hours: '{n} h', since: 'since {at}' },
   layout: { menu: 'Menu', list: 'Alerts & data', map: 'Map' },
   alerts: { title: 'Alerts', none: 'No open alerts', ack: 'Acknowledge', resolve: 'Resolve', note: 'Note', history: 'History', all: 'All', cancel: 'Cancel', submit: 'Submit', openedAt: 'Opened', site: 'Site', newCritical: 'New critical alert', historical: 'Historical data', stillHolds: 'The alert’s condition still holds: resolve it anyway? It will alert again while the condition lasts.', resolveAnyway: 'Resolve anyway', resolvedWhileHeld: 'resolved while the condition still held (confirmed)' },
@@ -122,7 +148,6 @@ export const en: Messages = {
   },
   assign: {
     assignee: 'Assigned to: ', nobody: 'Unassigned', assign: 'Assign', comment: 'Comment', person: 'Assign to', note: 'Note (optional)', commentNote: 'Comment', submit: 'Submit', cancel: 'Cancel', failed: 'Failed: {message}', byRoster: ' (by the duty roster)',
-    actions: { opened: 'opened', severity_raised: 'severity raised', retriggered: 'triggered again', cleared: 'condition ended', acknowledged: 'acknowledged', resolved: 'resolved', assigned: 'assigned', comment: 'comment', reannounced: 're-announced', escalated: 'escalated' },
   },
   air: { title: 'Air quality', district: 'District', primary: 'Primary pollutant', unavailable: 'No valid data', hour: '{hour}:00' },
   goals: { title: 'Goals board', target: 'Target', met: 'Met', notMet: 'Not met', unknown: 'Not enough data', lastYear: 'Same period last year', tabAlerts: 'Alerts', tabGoals: 'Goals', tabReport: 'Report' },
@@ -137,6 +162,8 @@ export const en: Messages = {
     currentWrong: 'The current password is wrong', mustDiffer: 'The new password must differ from the current one', tooShort: 'The password needs at least 10 characters', tooCommon: 'This password is too common: choose another', fewChars: 'The password has too few different characters',
     hasUsername: 'The password must not contain the username', kinds: 'Use three of: lower case, upper case, digits, symbols (or at least 16 characters)', lastAdmin: 'The last enabled admin cannot be demoted, disabled or removed',
     disableSelf: 'You cannot disable your own account', removeSelf: 'You cannot remove your own account', usernameTaken: 'That username exists (case is ignored)', usernameFormat: 'Usernames are 3–64 letters, digits, _ . -',
+    alertState: 'The alert is {state}: this cannot be done', siteExists: 'That site id exists (ids of retired sites are not reused)', fromAfterTo: 'The start must not be after the end', handoverSpan: 'A handover covers at most 7 days', alreadyWithdrawn: 'That review mark was already withdrawn', roleRequired: 'Your role does not allow this', noUserNamed: 'No user with that username', tooManySignIns: 'Too many failed sign-ins: try again later', wrongLogin: 'Wrong username or password',
+    conditionActive: 'The alert’s condition still holds', markFuture: 'The period must not end in the future', markTooLong: 'A mark covers at most {days} days', markNeedsNote: 'The reason other needs a note saying why', withdrawNeedsReason: 'A reason for the withdrawal is required',
   },
   users: {
     title: 'Users', username: 'Username', role: 'Role', status: 'Status', enabled: 'Enabled', disabled: 'Disabled', mustChange: 'Must change password', created: 'Created', passwordChanged: 'Password changed', actions: 'Actions',
@@ -186,5 +213,29 @@ export const en: Messages = {
     confirmClear: 'Clear the set interval of “{name}” and learn it from the data: its stored hours are re-judged at once against the learned interval.',
     save: 'Save and re-judge', cancel: 'Cancel', failed: 'Not saved: {message}', done: 'Saved: the stored hours of “{name}” were re-judged',
   },
+  meta: { lang: 'en' },
+  punct: { colon: ': ' },
+  roles: { viewer: 'Viewer', operator: 'Operator', admin: 'Admin' },
+  history: {
+    actions: { opened: 'Opened', severity_raised: 'Severity raised', raised: 'Severity raised', retriggered: 'Triggered again', cleared: 'Condition cleared', escalated: 'Escalated', reannounced: 'Announced again', acknowledged: 'Acknowledged', resolved: 'Resolved', assigned: 'Assigned', unassigned: 'Unassigned', comment: 'Comment' },
+    raisedTo: '{from} → {to}', assignee: '{name} → {assignee}', detail: '{name} ({extra})', bulk: ' (bulk)', unknown: 'Other step',
+  },
+  deadLetter: {
+    time: 'Received', reason: 'Reason', topic: 'Topic', detail: 'Raw detail', show: 'Show raw detail', hide: 'Hide raw detail',
+    reasons: { bad_topic: 'Bad topic', unknown_site: 'Unknown site', oversized: 'Message too large', malformed_json: 'Not valid JSON', invalid_payload: 'Payload of the wrong shape', too_many_readings: 'Too many readings in a batch', unknown_metric: 'Unknown metric', wrong_type: 'Wrong value type', nan: 'Not a finite number', out_of_range: 'Value out of range', bad_timestamp: 'Bad timestamp', unknown_event_type: 'Unknown event type', invalid_event: 'Event of the wrong shape', bad_status: 'Bad status', not_authorized: 'Publisher not authorised', bad_frame: 'Bad HJ 212 frame', bad_flag: 'Bad data flag' },
+    unknown: 'Other reason',
+  },
+  event: {
+    types: { inspection: 'Inspection', departure: 'Departure', arrival: 'Arrival', rectified: 'Hazard rectified', pump_fault: 'Pump fault', pump_recovered: 'Pump recovered', gas_alarm: 'Gas alarm' },
+    hazardNames: { certificates: 'certificates', crew_insurance: 'crew insurance', certified_officers: 'certified officers', lifejackets: 'life jackets', fire_extinguishers: 'fire extinguishers', radio: 'radio', beidou_terminal: 'BeiDou terminal', ais: 'AIS transponder' },
+    unknown: 'Other event', vessel: 'vessel {v}', inspector: 'inspector {v}', pass: 'passed', fail: 'failed', hazards: 'hazards: {v}', hazard: 'hazard {v}', ref: 'ref {v}', pump: 'pump {v}', code: 'fault code {v}', level: 'level {v}', line: '{name}: {parts}', sep: ', ', listSep: '; ',
+  },
+  values: { fault: 'Fault', normal: 'Normal', open: 'Open', closed: 'Closed', smoke: 'Smoke', noSmoke: 'No smoke', yes: 'Yes', no: 'No', beaufort: 'force {n}' },
+  chart: { high: 'high level', overflow: 'overflow level', min: 'min pressure', max: 'max pressure', lel: '{n} %LEL' },
+  auditDetail: {
+    keys: { username: 'username', password: 'password', role: 'role', disabled: 'disabled', must_change_password: 'must change password', note: 'note', status: 'status', error: 'error', enabled: 'enabled', reason: 'reason', action: 'action', ids: 'alerts', assignee: 'assignee', confirm_active: 'resolved while the condition held', metric: 'metric', from: 'from', to: 'to', kind: 'kind', name_zh: 'Chinese name', name_en: 'English name', lat: 'latitude', lon: 'longitude', params: 'parameters', reporting_interval_s: 'reporting interval (s)', truncated: 'too long, cut', current_password: 'current password', new_password: 'new password', refresh_token: 'refresh token', id: 'id', site: 'site', level: 'level', severity: 'severity', threshold: 'threshold', for_s: 'for (s)', area: 'area', position: 'position', start_at: 'start', end_at: 'end' },
+    masked: ' (hidden)', sep: '; ', named: '{name} ({id})',
+  },
+  errors: { 400: 'The request was refused: check what was entered', 401: 'Your session has ended: please log in again', 403: 'You are not allowed to do this', 404: 'Not found', 409: 'This collides with the current state: reload and try again', 413: 'Too large', 429: 'Too many requests: try again later', 500: 'The hub failed: try again later', 503: 'The hub is unavailable: try again later', network: 'The hub cannot be reached', other: 'Not done', invalidForm: 'Something entered is missing or malformed' },
   site: { latest: 'Newest values', lastSeen: 'Last data', events: 'Recent events', close: 'Close', range24h: '24 h', range7d: '7 days', range30d: '30 days', noData: 'No data yet', indicator: 'Assessment', flagged: 'Flagged data (not counted)' },
 };
