@@ -10,3 +10,4 @@ export * from './district-time.js';
 export * from './review.js';
 export * from './cadence.js';
 export * from './alert-log.js';
+export * from './report-archive.js';

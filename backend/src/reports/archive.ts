@@ -1,27 +1,9 @@
 import { dayStartMs, localDate } from '../common/district-time.js';
 import type { MonthlyReport } from './monthly-report.js';
+import { LATE_REASONS, type ArchiveSaw, type FigureChange, type FigureValue, type LateReason } from '@tidewatch/contracts';
 import type { Lang } from './report-document.js';
 
-/** Why data of an archived month arrived after it: the stale reasons. */
-export const LATE_REASONS = ['readings', 'events', 'alerts', 'review'] as const;
-export type LateReason = (typeof LATE_REASONS)[number];
-/** Why a version was published: the first archive a day after the month, the stale rule, an admin. */
-export type VersionWhy = 'scheduled' | 'rule' | 'admin';
-
-/** What a version's figures were computed from: enough to tell cheaply that newer data exist. */
-export interface ArchiveSaw {
-  /** The database's time when the figures were gathered (ISO). */
-  gathered_at: string;
-  /** Readings received from the counted air and water stations (the completeness table's sum). */
-  readings: number;
-  /** Alerts opened in the month. */
-  alerts: number;
-  /** Fishing-port and pump-station events of the month. */
-  events: number;
-  /** Data-review marks overlapping the month, and when the newest was created or withdrawn (ISO). */
-  review_marks: number;
-  reviewed_at: string | null;
-}
+export { LATE_REASONS, type ArchiveSaw, type FigureChange, type FigureValue, type LateReason, type VersionWhy } from '@tidewatch/contracts';
 
 export function sawOf(report: MonthlyReport, gatheredAtMs: number, reviewedMs: number | null): ArchiveSaw {
   const f = report.safety.fishing_ports;
@@ -105,21 +87,12 @@ export function monthRangeMs(month: string, tz: string): [number, number] {
 
 // ——— differences between versions ———
 
-export type FigureValue = number | boolean | null;
 export interface HeadlineFigure {
   key: string;
   zh: string;
   en: string;
   value: FigureValue;
 }
-export interface FigureChange {
-  key: string;
-  zh: string;
-  en: string;
-  from: FigureValue;
-  to: FigureValue;
-}
-
 /** The headline figures of a report, each with a stable key and its names: what a diff compares. */
 export function headline(r: MonthlyReport): HeadlineFigure[] {
   const out: HeadlineFigure[] = [];

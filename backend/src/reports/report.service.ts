@@ -1,6 +1,7 @@
 import { addDays, dayStartMs, localDate } from '../common/district-time.js';
 import type { Logger } from '../logging/logger.js';
-import { diffReports, dueByRule, sawOf, staleState, type ArchiveLine, type FigureChange, type LateReason, type VersionWhy } from './archive.js';
+import type { ArchiveState, ReportVersionInfo, VersionDiff, VersionWhy } from '@tidewatch/contracts';
+import { diffReports, dueByRule, sawOf, staleState, type ArchiveLine } from './archive.js';
 import { DocumentCache } from './document-cache.js';
 import { buildMonthlyReport, type MonthlyReport } from './monthly-report.js';
 import type { DocumentFormat } from './render-document.js';
@@ -9,7 +10,7 @@ import type { ReportFont } from './render-pdf.js';
 import type { ReportRenderer } from './report-renderer.js';
 import { daysOfMonth, type ReportSources } from './report-sources.js';
 import type { Lang } from './report-tables.js';
-import type { ArchivedReport, LateFacts, ReportsRepository, VersionRow } from './reports.repository.js';
+import type { ArchivedReport, LateFacts, ReportsRepository } from './reports.repository.js';
 
 export const REPORT_FORMATS = ['json', 'html', 'pdf', 'xlsx', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -32,6 +33,8 @@ export const RENDERS_PER_USER = 2;
 export const RENDER_QUEUE_MAX = 16;
 /** Rendered documents kept for repeated requests. */
 export const DOCUMENT_CACHE_BYTES = 64 * 1024 * 1024;
+
+export type { ArchiveState, VersionDiff } from '@tidewatch/contracts';
 
 export class NoReportFontError extends Error {}
 
@@ -57,38 +60,10 @@ interface Figures {
   archivedAtMs: number | null;
 }
 
-/**
- * The archive state every answer carries: which version, and whether it misses data that
- * arrived after it was gathered (late readings or events, late alerts, a data review) or is
- * superseded by a newer version. For a month not archived, only `archived_at: null`.
- */
-export interface ArchiveState {
-  /** When this version was generated, or null for figures computed now. */
-  archived_at: string | null;
-  reviewed_at: string | null;
-  stale: boolean;
-  version?: number;
-  newest_version?: number;
-  superseded?: boolean;
-  why?: VersionWhy;
-  stale_since?: string | null;
-  stale_reasons?: LateReason[];
-  late_data_at?: string | null;
-  /** When the rule regenerates the stale month (no data for it for REPORT_REGENERATE_QUIET_S). */
-  regenerate_after?: string | null;
-}
-
 /** A month in `GET /api/reports`: its newest version's state and every version. */
 export interface ArchivedMonth extends ArchiveState {
   month: string;
-  versions: (Omit<VersionRow, 'generated_at' | 'gathered_at'> & { generated_at: string; gathered_at: string })[];
-}
-
-export interface VersionDiff {
-  month: string;
-  from: { version: number; generated_at: string };
-  to: { version: number; generated_at: string };
-  changes: FigureChange[];
+  versions: ReportVersionInfo[];
 }
 
 /** The month before YYYY-MM. */
