@@ -128,6 +128,27 @@ describe('alerts end to end', () => {
     expect(full.escalation_level).toBeGreaterThanOrEqual(1);
   });
 
+  it('never escalates an alert held only by old data; once current data holds it, escalation counts from then', async () => {
+    const site = 'ebike-hekou';
+    const smoke = (ts: number): Promise<unknown> => device.publishAsync(siteTopic(site, 'telemetry'), JSON.stringify({ ts, values: { smoke: 1 } }), { qos: 1 });
+    await smoke(Date.now() - 86_400_000); // a day-old reading from a device's buffer
+    await waitFor(async () => alerts.some((a) => a.site === site && a.event === 'opened'), 5000, 'historical alert');
+    const id = alerts.find((a) => a.site === site)!.id;
+    // Longer than ALERT_ESCALATE_MIN (7.2 s) and many re-announcement periods: nothing rings.
+    await new Promise((resolve) => setTimeout(resolve, 9000));
+    expect(alerts.filter((a) => a.id === id).map((a) => a.event)).toEqual(['opened']);
+
+    await smoke(Date.now());
+    await waitFor(async () => alerts.some((a) => a.id === id && a.event === 'retriggered'), 5000, 'current trigger');
+    const retriggeredAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Counted from the day-old opening it would be a level a second by now.
+    expect((await api<{ escalation_level: number }>(t, viewer, `/api/alerts/${id}`)).body.escalation_level).toBe(0);
+    await waitFor(async () => alerts.some((a) => a.id === id && a.event === 'escalated'), 15_000, 'escalation');
+    expect(Date.now() - retriggeredAt).toBeGreaterThan(6000);
+    expect((await api<{ escalation_level: number }>(t, viewer, `/api/alerts/${id}`)).body.escalation_level).toBe(1);
+  });
+
   it('sends every change to the webhook, signed, retrying a failed delivery', async () => {
     await waitFor(async () => hooks.length >= 5, 20_000, 'webhook deliveries');
     for (const h of hooks) {

@@ -50,6 +50,9 @@ export const AUDIT_ACTIONS = [
   'report.regenerate',
   'review.mark',
   'review.withdraw',
+  'roster.create',
+  'roster.update',
+  'roster.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

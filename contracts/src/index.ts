@@ -10,4 +10,6 @@ export * from './district-time.js';
 export * from './review.js';
 export * from './cadence.js';
 export * from './alert-log.js';
+export * from './duty.js';
+export * from './notify.js';
 export * from './report-archive.js';

@@ -12,7 +12,10 @@ export function createAppRouter(history: RouterHistory = createWebHistory()) {
       { path: '/login', component: LoginView },
       { path: '/', component: () => import('./views/DashboardView.vue'), meta: { auth: true } },
       { path: '/alerts', component: () => import('./views/AlertLogView.vue'), meta: { auth: true } },
+      // The wall screen: signed in like the dashboard; the auth store renews its token, the socket reconnects.
+      { path: '/wall', component: () => import('./views/WallView.vue'), meta: { auth: true } },
       { path: '/handover', component: () => import('./views/HandoverView.vue'), meta: { auth: true } },
+      { path: '/roster', component: () => import('./views/RosterView.vue'), meta: { auth: true } },
       { path: PASSWORD_PATH, component: () => import('./views/PasswordView.vue'), meta: { auth: true } },
       { path: '/admin', component: () => import('./views/AdminView.vue'), meta: { auth: true, admin: true } },
       { path: '/:rest(.*)*', redirect: '/' },

@@ -40,6 +40,18 @@ export interface AlertEngineOptions {
   lastSeenMs(siteKey: number): number | null;
   /** Test only: each batch's evaluation takes at least this long (a slow consumer). */
   batchDelayMs?: number;
+  /**
+   * Whom the duty roster gives an alert of this site to at escalation `level` (0 when opened)
+   * at `atMs`: null when nobody is on call (the alert keeps its assignee).
+   */
+  onDuty?(site: SiteMeta, level: number, atMs: number): DutyAssignment | null;
+}
+
+/** A person the roster names, with their duty area and position on call. */
+export interface DutyAssignment {
+  username: string;
+  area: string;
+  position: number;
 }
 
 export type AlertListener = (event: string, alert: AlertRecord) => void;
@@ -349,6 +361,8 @@ export class AlertEngine implements ShardWorker {
       const { alert, news } = await this.store.trigger({ siteKey: site.key, ruleId: rule.id, severity, atMs: ts, title: rule.definition.title, detail });
       this.trackOpen(alert);
       if (news) this.announce(news, alert);
+      // A new alert, or one that now holds on current data, goes to whoever is on call (if it has nobody).
+      if (news && !alert.assigned_to) await this.assignOnDuty(alert, site, input.nowMs);
     }
     if (out.cleared || (out.level === null && out.triggered !== null)) {
       const cleared = await this.store.clear(site.key, rule.id, input.nowMs);
@@ -357,20 +371,41 @@ export class AlertEngine implements ShardWorker {
   }
 
   private async escalate(nowMs: number): Promise<void> {
-    for (const a of await this.store.list({ state: 'active', severity: 'critical', limit: 10_000 })) {
+    for (const a of await this.store.awaitingAcknowledgement(10_000)) {
       // Each alert is escalated by the hub judging its site: once across a cluster.
       const site = this.registry.lookup(a.site);
       if (!site || !this.judged.judges(site.key)) continue;
-      const openFor = nowMs - Date.parse(a.opened_at);
+      // From when it first held on current data: an alert opened from a backfill is nobody's
+      // emergency until then (and its opening time may be days old).
+      const openFor = nowMs - Date.parse(a.current_since);
       const since = nowMs - Date.parse(a.announced_at);
       const due = (this.opts.escalateMin * 60_000) * (a.escalation_level + 1);
       if (openFor >= due) {
         const e = await this.store.escalate(a.id, 'escalated');
         if (e) this.announce('escalated', e);
+        if (e) await this.assignOnDuty(e, site, nowMs);
       } else if (since >= this.opts.reannounceMin * 60_000) {
         const e = await this.store.escalate(a.id, 'reannounced');
         if (e) this.announce('reannounced', e);
       }
+    }
+  }
+
+  /**
+   * Gives the alert to the person the roster has on call for its site's area at its escalation
+   * level (first on call when opened, the next at each escalation): recorded and announced.
+   * Alerts from old data (historical) are left alone.
+   * Runs on the hub judging the site, once; a failure is logged and leaves the alert as it was.
+   */
+  private async assignOnDuty(alert: AlertRecord, site: SiteMeta, nowMs: number): Promise<void> {
+    if (alert.detail.historical === true) return; // from old data: nobody's emergency now
+    const pick = this.opts.onDuty?.(site, alert.escalation_level, nowMs);
+    if (!pick || pick.username === alert.assigned_to) return;
+    try {
+      const assigned = await this.store.assignFromRoster(alert.id, pick.username, { area: pick.area, position: pick.position, escalation_level: alert.escalation_level });
+      if (assigned) this.announce('assigned', assigned);
+    } catch (err) {
+      this.log.warn({ err: String(err), alert: alert.id }, 'alert not assigned from the duty roster');
     }
   }
 

@@ -14,13 +14,13 @@ export interface AlertHistoryEntry {
   data: Record<string, unknown>;
 }
 
-export const SELECT = `
-SELECT a.id::int, s.id AS site, s.name_zh AS site_name_zh, s.name_en AS site_name_en, s.kind, a.rule_id AS rule, a.severity, a.state,
+const COLUMNS = `a.id::int, s.id AS site, s.name_zh AS site_name_zh, s.name_en AS site_name_en, s.kind, a.rule_id AS rule, a.severity, a.state,
   a.cleared, ${ISO('a.cleared_at')} AS cleared_at, a.title_zh, a.title_en, a.detail, ${ISO('a.opened_at')} AS opened_at,
   ${ISO('a.last_triggered_at')} AS last_triggered_at, a.triggers, ${ISO('a.acknowledged_at')} AS acknowledged_at, a.acknowledged_by,
   ${ISO('a.resolved_at')} AS resolved_at, a.resolved_by, a.assigned_to, a.escalation_level, ${ISO('a.announced_at')} AS announced_at,
-  ${ISO('a.updated_at')} AS updated_at
-FROM alert a JOIN site s ON s.key = a.site_key`;
+  ${ISO('a.updated_at')} AS updated_at`;
+const FROM = 'FROM alert a JOIN site s ON s.key = a.site_key';
+export const SELECT = `SELECT ${COLUMNS} ${FROM}`;
 
 export interface AlertFilter {
   state?: AlertState | 'open' | 'cleared';
@@ -97,6 +97,17 @@ export class NoSuchAssigneeError extends InvalidRequestError {
   }
 }
 
+/** The assignee may not act on alerts: a viewer, or a disabled account. */
+export class AssigneeMayNotActError extends InvalidRequestError {
+  override readonly code = 'not_assignable';
+  constructor() {
+    super('that user may not act on alerts (an enabled operator or admin is needed)');
+  }
+}
+
+/** SQL: the user `u` may act on alerts (be assigned one, be on the duty roster). */
+export const MAY_ACT = `u.role IN ('operator', 'admin') AND NOT u.disabled`;
+
 /** The alerts and their audit trail; every change writes an alert_event in the same transaction. */
 export class AlertStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -169,9 +180,9 @@ export class AlertStore {
       let news: 'opened' | 'raised' | 'retriggered' | null = null;
       if (!row) {
         const ins = await c.query<{ id: string }>(
-          `INSERT INTO alert (site_key, rule_id, severity, state, title_zh, title_en, detail, opened_at, last_triggered_at, announced_at)
-           VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $7, now()) RETURNING id`,
-          [t.siteKey, t.ruleId, t.severity, t.title.zh, t.title.en, JSON.stringify(t.detail), at],
+          `INSERT INTO alert (site_key, rule_id, severity, state, title_zh, title_en, detail, opened_at, last_triggered_at, announced_at, current_since)
+           VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $7, now(), CASE WHEN $8 THEN NULL ELSE now() END) RETURNING id`,
+          [t.siteKey, t.ruleId, t.severity, t.title.zh, t.title.en, JSON.stringify(t.detail), at, t.detail.historical === true],
         );
         id = Number(ins.rows[0]!.id);
         await this.event(c, id, 'opened', null, null, { severity: t.severity, ...t.detail });
@@ -185,7 +196,8 @@ export class AlertStore {
         await c.query(
           `UPDATE alert SET triggers = triggers + 1, last_triggered_at = greatest(last_triggered_at, $2),
              detail = CASE WHEN $6 AND NOT (detail ? 'historical') THEN detail ELSE $3 END,
-             severity = CASE WHEN $4 THEN $5 ELSE severity END, cleared = false, cleared_at = NULL, updated_at = now()
+             severity = CASE WHEN $4 THEN $5 ELSE severity END, cleared = false, cleared_at = NULL, updated_at = now(),
+             current_since = CASE WHEN $6 THEN current_since ELSE coalesce(current_since, now()) END
            WHERE id = $1`,
           [id, at, JSON.stringify(t.detail), raise, t.severity, historical],
         );
@@ -235,16 +247,49 @@ export class AlertStore {
     });
   }
 
-  /** Assigns an open alert to a user of the hub. */
+  /** Assigns an open alert to a user of the hub who may act on alerts (an enabled operator or admin). */
   async assign(id: number, actor: string, assignee: string, note: string): Promise<AlertRecord> {
     return this.transition(id, actor, note, 'assigned', `state <> 'resolved'`, `assigned_to = $2`, [assignee], { assignee }, async (c) => {
-      const { rows } = await c.query('SELECT 1 FROM app_user WHERE lower(username) = lower($1)', [assignee]);
+      const { rows } = await c.query<{ may_act: boolean }>(`SELECT ${MAY_ACT} AS may_act FROM app_user u WHERE lower(username) = lower($1)`, [assignee]);
       if (!rows[0]) throw new NoSuchAssigneeError();
+      if (!rows[0].may_act) throw new AssigneeMayNotActError();
+    });
+  }
+
+  /**
+   * The duty roster's assignment (docs/contract.md §4.5): an open alert given to the person on
+   * call, recorded by the system (no actor) with `reason: 'roster'`. Null when the alert is
+   * resolved meanwhile, already theirs, or they may no longer act on alerts.
+   */
+  async assignFromRoster(id: number, assignee: string, data: Record<string, unknown>): Promise<AlertRecord | null> {
+    return this.tx(async (c) => {
+      const { rowCount } = await c.query(
+        `UPDATE alert SET assigned_to = $2, updated_at = now()
+         WHERE id = $1 AND state <> 'resolved' AND assigned_to IS DISTINCT FROM $2
+           AND EXISTS (SELECT 1 FROM app_user u WHERE u.username = $2 AND ${MAY_ACT})`,
+        [id, assignee],
+      );
+      if (!rowCount) return null;
+      await this.event(c, id, 'assigned', null, null, { assignee, reason: 'roster', ...data });
+      return this.getWith(c, id);
     });
   }
 
   async comment(id: number, actor: string, note: string): Promise<AlertRecord> {
     return this.transition(id, actor, note, 'comment', 'true', '', []);
+  }
+
+  /**
+   * Unacknowledged critical alerts that hold on current data, with when they first did: what
+   * re-announcement and escalation are timed from (historical ones never ring, so never escalate).
+   */
+  async awaitingAcknowledgement(limit: number): Promise<(AlertRecord & { current_since: string })[]> {
+    const { rows } = await this.pool.query<AlertRecord & { current_since: string }>(
+      `SELECT ${COLUMNS}, ${ISO('a.current_since')} AS current_since ${FROM}
+       WHERE a.state = 'active' AND a.severity = 'critical' AND a.current_since IS NOT NULL ORDER BY a.opened_at DESC LIMIT $1`,
+      [limit],
+    );
+    return rows;
   }
 
   /** Re-announcement or escalation of an unacknowledged alert. */

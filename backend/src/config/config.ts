@@ -6,6 +6,25 @@ const bool = z
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** Comma-separated http(s) URLs (the robots' webhooks); each must parse. */
+const urlList = z
+  .string()
+  .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+  .refine((urls) => urls.every((u) => /^https?:\/\//i.test(u) && URL.canParse(u)), 'must be comma-separated http:// or https:// URLs')
+  .refine((urls) => urls.length <= 20, 'at most 20 URLs');
+/** Comma-separated mobile numbers (digits, an optional leading +). */
+const mobileList = z
+  .string()
+  .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+  .refine((ms) => ms.every((m) => /^\+?[0-9]{5,20}$/.test(m)), 'must be comma-separated mobile numbers (digits, optional +)')
+  .refine((ms) => ms.length <= 100, 'at most 100 numbers');
+const SEVERITY_NAMES = ['critical', 'major', 'minor', 'warning'] as const;
+export const NOTIFY_EVENT_NAMES = ['opened', 'raised', 'retriggered', 'cleared', 'escalated', 'reannounced', 'acknowledged', 'resolved', 'assigned', 'comment'] as const;
+const eventList = z
+  .string()
+  .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+  .refine((es) => es.every((e) => (NOTIFY_EVENT_NAMES as readonly string[]).includes(e)), `must be comma-separated events among ${NOTIFY_EVENT_NAMES.join(', ')}`);
+
 /**
  * Every setting of the hub, validated once at boot; docs/contract.md §7 lists them all. Most
  * are named limits with safe defaults. All problems are reported together.
@@ -82,6 +101,39 @@ export const configSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   /** Worker threads rendering report documents (default: one fewer than the cores, 1 to 4). */
   REPORT_WORKERS: z.coerce.number().int().min(1).max(32).optional(),
+  /** The dashboard's address as people open it (links in notifications), e.g. https://tidewatch.example.cn. */
+  PUBLIC_URL: z.string().regex(/^https?:\/\//i, 'must be an http:// or https:// URL').url().optional(),
+  /** Duty-room channels (docs/contract.md §7): WeCom group robots' webhook URLs (…/cgi-bin/webhook/send?key=…). */
+  WECOM_WEBHOOK_URLS: urlList.optional(),
+  /** DingTalk custom robots' webhook URLs (…/robot/send?access_token=…). */
+  DINGTALK_WEBHOOK_URLS: urlList.optional(),
+  /** The robots' 加签 secrets (SEC…): one for every DingTalk URL, or one per URL in the same order. */
+  DINGTALK_SECRET: z.string().max(2000).optional(),
+  /** Mobiles @-mentioned in DingTalk on critical alerts. */
+  DINGTALK_AT_MOBILES: mobileList.optional(),
+  /** The SMS gateway: an HTTP endpoint taking POST {"to": [...], "text": "..."}. */
+  SMS_GATEWAY_URL: z.string().regex(/^https?:\/\//i, 'must be an http:// or https:// URL').url().optional(),
+  SMS_RECIPIENTS: mobileList.optional(),
+  /** Credential for the SMS gateway: sent as `Authorization: Bearer <token>`, or as is in SMS_GATEWAY_AUTH_HEADER. */
+  SMS_GATEWAY_TOKEN: z.string().min(1).max(2000).optional(),
+  SMS_GATEWAY_AUTH_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name').default('Authorization'),
+  /** SMS goes only for alerts this severe or worse (default: NOTIFY_MIN_SEVERITY). */
+  SMS_MIN_SEVERITY: z.enum(SEVERITY_NAMES).optional(),
+  /** SMS requests per minute at most. */
+  SMS_RATE_PER_MIN: z.coerce.number().int().min(1).max(6000).default(60),
+  /** The channels send alerts this severe or worse… */
+  NOTIFY_MIN_SEVERITY: z.enum(SEVERITY_NAMES).default('major'),
+  /** …for these changes (never alerts from historical data). */
+  NOTIFY_EVENTS: eventList.default(['opened', 'raised', 'retriggered', 'escalated', 'resolved']),
+  /** Messages per robot in any minute (WeCom and DingTalk allow 20). */
+  NOTIFY_ROBOT_RATE_PER_MIN: z.coerce.number().int().min(1).max(20).default(20),
+  /** A channel request not answered in this long has failed (and is retried). */
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Attempts per message, the first included; retries wait NOTIFY_RETRY_BASE_MS, doubling, up to a minute. */
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Messages waiting per robot or gateway at most; past it new ones are dropped (and recorded so). */
+  NOTIFY_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
 
 export type Config = z.infer<typeof configSchema> & { SIMULATE: boolean };
@@ -106,9 +158,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, simulateDefault = false): Con
       'invalid configuration:\n  MQTT_SHARE_GROUP: hubs sharing the device stream need REDIS_URL, through which each site\'s readings reach the one hub that judges its alert rules',
     );
   }
+  if (result.data.SMS_GATEWAY_URL && !result.data.SMS_RECIPIENTS?.length) {
+    throw new ConfigError('invalid configuration:\n  SMS_RECIPIENTS: SMS_GATEWAY_URL is set: list the mobiles to send to (comma-separated)');
+  }
+  const dingSecrets = dingtalkSecrets(result.data.DINGTALK_SECRET);
+  const dingUrls = result.data.DINGTALK_WEBHOOK_URLS ?? [];
+  if (dingSecrets.length > 1 && dingSecrets.length !== dingUrls.length) {
+    throw new ConfigError(`invalid configuration:\n  DINGTALK_SECRET: ${dingSecrets.length} secrets for ${dingUrls.length} DINGTALK_WEBHOOK_URLS: give one for all, or one per URL`);
+  }
   const problems = result.data.NODE_ENV === 'production' ? productionProblems(result.data) : [];
   if (problems.length > 0) throw new ConfigError(`invalid configuration for NODE_ENV=production:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return { ...result.data, SIMULATE: result.data.SIMULATE ?? simulateDefault };
+}
+
+/** DINGTALK_SECRET as a list: one secret for every robot, or one per robot. */
+export function dingtalkSecrets(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** The placeholder values of .env.example: a production hub must never run with them. */

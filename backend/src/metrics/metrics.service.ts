@@ -1,4 +1,4 @@
-import { REJECT_REASONS } from '@tidewatch/contracts';
+import { NOTIFY_CHANNELS, REJECT_REASONS } from '@tidewatch/contracts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const HJ212_DROP_REASONS = ['address_limit', 'no_valid_frame', 'idle', 'too_many_frames', 'buffer_overflow'] as const;
@@ -90,10 +90,23 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly notifications = new Counter({
+    name: 'tidewatch_notifications_total',
+    help: 'Duty-room channel messages (WeCom, DingTalk, SMS) by how they ended: sent, failed (for good) or dropped (queue full, hub stopping)',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly notificationRecordsLost = new Counter({
+    name: 'tidewatch_notification_records_lost_total',
+    help: 'Delivery records never written to the database (their buffer overflowed while the database was away, or the database refused the row); the messages themselves were still sent',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tidewatch_process_' });
     for (const reason of REJECT_REASONS) this.rejected.inc({ reason }, 0);
     for (const why of HJ212_DROP_REASONS) this.hj212Dropped.inc({ why }, 0);
     for (const severity of ['critical', 'major', 'minor', 'warning']) this.alertsOpen.set({ severity }, 0);
+    for (const channel of NOTIFY_CHANNELS) for (const outcome of ['sent', 'failed', 'dropped']) this.notifications.inc({ channel, outcome }, 0);
   }
 }

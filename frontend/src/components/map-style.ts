@@ -1,4 +1,4 @@
-import type { SiteKind, SiteSnapshot } from '@tidewatch/contracts';
+import { ALERT_SEVERITIES, type AlertSeverity, type SiteKind, type SiteSnapshot } from '@tidewatch/contracts';
 
 /** One Chinese character per kind on the marker: readable at a glance on the wall screen. */
 export const KIND_GLYPH: Record<SiteKind, string> = {
@@ -12,12 +12,73 @@ export const KIND_GLYPH: Record<SiteKind, string> = {
   ebike_charging: '电',
 };
 
+/** The English page's letter per kind (the Chinese page shows the character). */
+export const KIND_LETTER: Record<SiteKind, string> = {
+  air: 'A',
+  pump_station: 'P',
+  wwtp: 'W',
+  river: 'R',
+  seawater: 'S',
+  gas_point: 'G',
+  fishing_port: 'F',
+  ebike_charging: 'E',
+};
+
+/** What a marker shows of its site's kind in the page's language. */
+export function kindGlyph(kind: SiteKind, lang: string): string {
+  return lang === 'zh' ? KIND_GLYPH[kind] : KIND_LETTER[kind];
+}
+
 export const STATUS_COLOUR = { normal: '#2e8b57', warning: '#e6a700', alarm: '#c62828', offline: '#7a8593' } as const;
 
 /** A site's marker colour: its status, or for a normal air station its AQI category colour. */
 export function markerColour(s: SiteSnapshot): string {
   if (s.status === 'normal' && s.indicator?.type === 'aqi' && s.indicator.category) return s.indicator.category.colour;
   return STATUS_COLOUR[s.status];
+}
+
+/** Severity colours, as the alert list draws them. */
+export const SEVERITY_COLOUR = { critical: '#c62828', major: '#ef6c00', minor: '#e6a700', warning: '#1976d2' } as const;
+
+export type MarkerShape = 'diamond' | 'square' | 'triangle' | 'circle';
+
+/** How a site's marker looks: one decision for the dashboard and the wall. */
+export interface MarkerLook {
+  shape: MarkerShape;
+  colour: string;
+  text: string;
+  /** Pulses (critical only): movement, not colour alone, says "act now". */
+  pulse: boolean;
+  /** The worst open alert's severity, if any. */
+  severity: AlertSeverity | null;
+  /** Equal for equal looks: the map redraws a marker only when this changes. */
+  key: string;
+}
+
+/**
+ * A site's marker from its worst open alert: critical a pulsing red diamond, major an orange
+ * square, minor an amber triangle, warning a blue circle; shape and colour both differ, so
+ * they are told apart without colour vision. Without an open alert: a circle in the status
+ * colour, for a normal air station its AQI category colour.
+ */
+export function markerLook(s: SiteSnapshot, severity: AlertSeverity | null | undefined): MarkerLook {
+  const sev = severity ?? null;
+  const shape: MarkerShape = sev === 'critical' ? 'diamond' : sev === 'major' ? 'square' : sev === 'minor' ? 'triangle' : 'circle';
+  const colour = sev ? SEVERITY_COLOUR[sev] : markerColour(s);
+  const text = textColour(colour);
+  const pulse = sev === 'critical';
+  return { shape, colour, text, pulse, severity: sev, key: `${shape}|${colour}|${s.status}` };
+}
+
+/** The worst severity among each site's open alerts. */
+export function worstSeverityBySite(alerts: Iterable<{ site: string; severity: AlertSeverity; state: string }>): Map<string, AlertSeverity> {
+  const worst = new Map<string, AlertSeverity>();
+  for (const a of alerts) {
+    if (a.state === 'resolved') continue;
+    const had = worst.get(a.site);
+    if (had === undefined || ALERT_SEVERITIES.indexOf(a.severity) < ALERT_SEVERITIES.indexOf(had)) worst.set(a.site, a.severity);
+  }
+  return worst;
 }
 
 /** Dark text on light category colours (the yellow of 良), white otherwise. */
