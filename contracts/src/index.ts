@@ -12,3 +12,4 @@ export * from './cadence.js';
 export * from './alert-log.js';
 export * from './duty.js';
 export * from './notify.js';
+export * from './report-archive.js';

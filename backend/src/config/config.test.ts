@@ -80,3 +80,11 @@ describe('duty-room notification channels', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('the stale report rule', () => {
+  it('waits an hour of quiet by default, at least a second and at most 30 days, refused otherwise', () => {
+    expect(loadConfig({}).REPORT_REGENERATE_QUIET_S).toBe(3600);
+    expect(loadConfig({ REPORT_REGENERATE_QUIET_S: '5' }).REPORT_REGENERATE_QUIET_S).toBe(5);
+    for (const bad of ['0', '2592001', '1.5', 'soon']) expect(() => loadConfig({ REPORT_REGENERATE_QUIET_S: bad }), bad).toThrow('REPORT_REGENERATE_QUIET_S');
+  });
+});

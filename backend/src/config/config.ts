@@ -86,6 +86,8 @@ export const configSchema = z.object({
   DISTRICT_NAME_EN: z.string().min(1).max(200).default('Dalian High-tech Zone'),
   /** Font with Chinese glyphs for PDF reports: `path` or `path#PostScriptName` (default: the system Noto Sans CJK). */
   REPORT_FONT: z.string().optional(),
+  /** A stale archived month (data arrived after it was archived) is regenerated once none has arrived for this long. */
+  REPORT_REGENERATE_QUIET_S: z.coerce.number().int().min(1).max(30 * 86_400).default(3600),
   NODE_ENV: z.string().optional(),
   /** Sign-in attempts (and refreshes, password changes) per client address per minute. */
   LOGIN_RATE_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(10),

@@ -85,7 +85,7 @@ export class Hub {
     await this.add(sitesFeature(pool, catalogue, { indicators: air.indicators, openAlerts: alerts.store }, config, log));
     const review = await this.add(reviewFeature(pool, catalogue.registry));
     await this.add(goalsFeature(catalogue, air, alerts.figures, config));
-    await this.add(reportsFeature(pool, { catalogue, aqi: air.aqi, dailyMeans: air.dailyMeans, alertFigures: alerts.figures, reviews: review.marks }, config, log, onceOnly));
+    await this.add(reportsFeature(pool, { catalogue, aqi: air.aqi, dailyMeans: air.dailyMeans, alertFigures: alerts.figures, reviews: review.marks, committed: ingest.events }, config, log, onceOnly));
     this.intake = await this.add(intakeFeature(pool, catalogue, ingest.ingest, metrics, config, log));
     await this.add({
       name: 'health',

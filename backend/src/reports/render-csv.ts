@@ -13,7 +13,7 @@ function csvValue(v: Cell, type: ColumnType): string | number {
  * line; UTF-8 with a byte-order mark so spreadsheet programs read the Chinese text.
  */
 export function renderCsv(doc: ReportDocument): string {
-  const rows: (string | number)[][] = [[doc.title, doc.subtitle], ...doc.notes.map((n) => [n]), []];
+  const rows: (string | number)[][] = [[doc.title, doc.subtitle], ...(doc.archive?.lines ?? []).map((l) => [l]), ...doc.notes.map((n) => [n]), []];
   for (const t of doc.tables) {
     rows.push([`# ${t.title}`]);
     rows.push(t.columns.map((c) => (c.type === 'pct' ? `${c.label} (%)` : c.label)));

@@ -1,3 +1,4 @@
+import { archiveLines, type ArchiveLine } from './archive.js';
 import type { MonthlyReport } from './monthly-report.js';
 import { renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
@@ -14,11 +15,14 @@ export interface RenderJob {
   lang: Lang;
   district: { zh: string; en: string };
   font: ReportFont | null;
+  /** An archived version: which one, and whether it is superseded or stale (absent or null: computed now). */
+  archive?: ArchiveLine | null;
 }
 
 /** Renders computed figures as one document; no database, no shared state. */
 export async function renderDocument(job: RenderJob): Promise<Buffer> {
   const doc = reportDocument(job.report, job.lang, job.district);
+  if (job.archive) doc.archive = { lines: archiveLines(job.archive, job.lang) };
   switch (job.format) {
     case 'html':
       return Buffer.from(renderHtml(doc), 'utf8');

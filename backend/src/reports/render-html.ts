@@ -60,6 +60,8 @@ export function renderHtml(doc: ReportDocument): string {
   h2 { font-size: 1.15em; border-bottom: 2px solid #1f5f8b; padding-bottom: 0.2em; margin-top: 1.6em; }
   .subtitle { font-size: 1.2em; color: #1f5f8b; margin: 0 0 0.6em; }
   .notes { color: #555; font-size: 0.9em; }
+  .archive .version { color: #1f5f8b; margin: 0.2em 0; }
+  .archive .warning { color: #b00020; font-weight: bold; border: 2px solid #b00020; padding: 0.4em 0.6em; margin: 0.4em 0; }
   table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
   th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; }
   th { background: #eef3f7; text-align: left; }
@@ -72,6 +74,7 @@ export function renderHtml(doc: ReportDocument): string {
 <body>
 <h1>${escapeHtml(doc.title)}</h1>
 <p class="subtitle">${escapeHtml(doc.subtitle)}</p>
+${doc.archive ? `<div class="archive" id="archive">${doc.archive.lines.map((l, i) => `<p class="${i === 0 ? 'version' : 'warning'}">${escapeHtml(l)}</p>`).join('')}</div>` : ''}
 <div class="notes">${doc.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}</div>
 ${tables}
 <p class="notes">Tidewatch</p>

@@ -151,6 +151,10 @@ export function renderPdf(doc: ReportDocument, font: ReportFont): Promise<Buffer
   pdf.font('body');
   pdf.fontSize(16).fillColor('#222222').text(doc.title);
   pdf.fontSize(12).fillColor('#1f5f8b').text(doc.subtitle).moveDown(0.4);
+  if (doc.archive) {
+    doc.archive.lines.forEach((line, i) => pdf.fontSize(i === 0 ? 9 : 10).fillColor(i === 0 ? '#1f5f8b' : '#b00020').text(line));
+    pdf.moveDown(0.3);
+  }
   pdf.fontSize(8).fillColor('#555555');
   for (const n of doc.notes) pdf.text(n);
   for (const t of doc.tables) {

@@ -22,8 +22,13 @@ export async function renderXlsx(doc: ReportDocument): Promise<Buffer> {
   wb.title = `${doc.title} ${doc.subtitle}`;
   const used = new Set<string>();
   for (const t of doc.tables) {
-    const ws = wb.addWorksheet(sheetName(t.title, used), { views: [{ state: 'frozen', ySplit: 3 }] });
+    const archive = doc.archive?.lines ?? [];
+    const ws = wb.addWorksheet(sheetName(t.title, used), { views: [{ state: 'frozen', ySplit: 3 + archive.length }] });
     ws.addRow([`${doc.title} ${doc.subtitle}`]).font = { bold: true, size: 13 };
+    // Every sheet says which archived version it is, and whether it is superseded or stale.
+    archive.forEach((line, i) => {
+      ws.addRow([line]).font = { bold: i > 0, color: { argb: i > 0 ? 'FFB00020' : 'FF1F5F8B' } };
+    });
     ws.addRow([t.title]).font = { bold: true };
     const header = ws.addRow(t.columns.map((c) => c.label));
     header.font = { bold: true };
@@ -40,7 +45,7 @@ export async function renderXlsx(doc: ReportDocument): Promise<Buffer> {
     });
   }
   const notes = wb.addWorksheet(sheetName(doc.lang === 'zh' ? '说明' : 'Notes', used));
-  for (const n of doc.notes) notes.addRow([n]);
+  for (const n of [...(doc.archive?.lines ?? []), ...doc.notes]) notes.addRow([n]);
   notes.getColumn(1).width = 100;
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

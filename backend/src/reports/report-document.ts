@@ -18,6 +18,8 @@ export interface ReportDocument {
   title: string;
   subtitle: string;
   notes: string[];
+  /** An archived version's lines (which version, when; then whether superseded or stale), shown at the top of every format. */
+  archive?: { lines: string[] };
   tables: ReportTable[];
   /** The district's daily AQI, for the chart. */
   dailyAqi: { date: string; aqi: number | null; colour: string | null }[];

@@ -4,30 +4,39 @@ import type { MonthlyInput, MonthlyReport } from './monthly-report.js';
 import { daysOfMonth, type ReportSources } from './report-sources.js';
 import { renderDocument, type RenderJob } from './render-document.js';
 import type { ReportRenderer } from './report-renderer.js';
-import type { ReportsRepository } from './reports.repository.js';
+import type { ArchivedReport, ReportsRepository } from './reports.repository.js';
+import type { VersionWhy } from './archive.js';
 import { NoReportFontError, RENDER_QUEUE_MAX, RenderRefusedError, RENDERS_PER_USER, ReportService } from './report.service.js';
 
-/** A stand-in for the reports repository: remembers archived months and when each was generated. */
-function fakeArchive(): { archive: ReportsRepository; archived: Map<string, MonthlyReport> } {
+/** A stand-in for the reports repository: remembers every version of archived months and when each was generated. */
+function fakeArchive(): { archive: ReportsRepository; archived: Map<string, MonthlyReport>; versions: Map<string, ArchivedReport[]> } {
   const archived = new Map<string, MonthlyReport>();
-  const generatedAt = new Map<string, Date>();
+  const versions = new Map<string, ArchivedReport[]>();
   let clock = Date.parse('2026-12-01T00:00:00Z');
-  const store = (month: string, figures: MonthlyReport): { generated_at: Date } => {
+  const store = (month: string, figures: MonthlyReport, why: VersionWhy): { generated_at: Date; version: number } => {
     archived.set(month, figures);
-    generatedAt.set(month, new Date((clock += 1000)));
-    return { generated_at: generatedAt.get(month)! };
+    const list = versions.get(month) ?? [];
+    const v = { figures, generated_at: new Date((clock += 1000)), version: list.length + 1, why };
+    list.push(v);
+    versions.set(month, list);
+    return { generated_at: v.generated_at, version: v.version };
   };
-  const archive: Pick<ReportsRepository, 'find' | 'exists' | 'insertIfAbsent' | 'upsert' | 'lastReviewedMs'> = {
-    find: async (month) => {
-      const figures = archived.get(month);
-      return figures ? { figures, generated_at: generatedAt.get(month) } : null;
-    },
+  const newest = (month: string): ArchivedReport | null => versions.get(month)?.at(-1) ?? null;
+  const archive: Pick<ReportsRepository, 'find' | 'findVersion' | 'exists' | 'insertIfAbsent' | 'addVersion' | 'lastReviewedMs' | 'lateFacts' | 'versions' | 'nowMs'> = {
+    find: async (month) => newest(month),
+    findVersion: async (month, n) => versions.get(month)?.[n - 1] ?? null,
     exists: async (month) => archived.has(month),
-    insertIfAbsent: async (month, figures) => (archived.has(month) ? null : store(month, figures)),
-    upsert: async (month, figures) => store(month, figures),
+    insertIfAbsent: async (month, figures) => (archived.has(month) ? null : store(month, figures, 'scheduled')),
+    addVersion: async (month, figures, _by, why) => store(month, figures, why),
     lastReviewedMs: async () => null,
+    nowMs: async () => clock,
+    versions: async () => new Map(),
+    lateFacts: async (month) =>
+      [...versions]
+        .filter(([m]) => month === undefined || m === month)
+        .map(([m, list]) => ({ month: m, version: list.length, generatedAtMs: list.at(-1)!.generated_at!.getTime(), gatheredAtMs: list.at(-1)!.generated_at!.getTime(), why: list.at(-1)!.why!, late: [], reviewedMs: null })),
   };
-  return { archive: archive as ReportsRepository, archived };
+  return { archive: archive as ReportsRepository, archived, versions };
 }
 
 /** Renders on the calling thread, counting renderings; `hold` keeps them pending until released. */
@@ -86,7 +95,7 @@ describe('ReportService', () => {
     const svc = new ReportService(db.archive, sources, 'Asia/Shanghai', DISTRICT, null, log, inline());
     expect(await svc.archiveDue(Date.parse('2026-11-02T00:00:00+08:00'))).toBeNull();
     expect((await svc.figures('2026-09', Date.parse('2026-11-02T00:00:00+08:00'))).has_data).toBe(false);
-    await svc.regenerate('2026-08', 'admin', Date.parse('2026-11-02T00:00:00+08:00'));
+    await svc.regenerate('2026-08', 'admin', 'admin', Date.parse('2026-11-02T00:00:00+08:00'));
     expect(db.archived.size).toBe(0);
     expect(gathered).toEqual(['2026-10', '2026-09', '2026-08']);
   });
@@ -104,9 +113,9 @@ describe('ReportService', () => {
     await fresh.figures('2026-09', now);
     expect(gathered).toEqual(['2026-11', '2026-09']); // the second service read the archive
     // An admin's regeneration within the day after the month recomputes but does not archive yet.
-    await svc.regenerate('2026-10', 'admin', Date.parse('2026-11-01T12:00:00+08:00'));
+    await svc.regenerate('2026-10', 'admin', 'admin', Date.parse('2026-11-01T12:00:00+08:00'));
     expect(db.archived.has('2026-10')).toBe(false);
-    await svc.regenerate('2026-10', 'admin', Date.parse('2026-11-02T12:00:00+08:00'));
+    await svc.regenerate('2026-10', 'admin', 'admin', Date.parse('2026-11-02T12:00:00+08:00'));
     expect(db.archived.has('2026-10')).toBe(true);
     expect(svc.hasBegun('2026-11', now)).toBe(true);
     expect(svc.hasBegun('2026-12', now)).toBe(false);
@@ -131,7 +140,7 @@ describe('ReportService', () => {
     expect((await svc.render('2026-09', 'html', 'en', 1)).cache).toBe('miss');
     expect((await svc.render('2026-09', 'csv', 'zh', 1)).cache).toBe('miss');
     expect(renderer.jobs).toHaveLength(3);
-    await svc.regenerate('2026-09', 'admin', Date.parse('2026-11-28T12:00:00+08:00'));
+    await svc.regenerate('2026-09', 'admin', 'admin', Date.parse('2026-11-28T12:00:00+08:00'));
     expect((await svc.render('2026-09', 'html', 'zh', 1)).cache).toBe('miss');
     expect((await svc.render('2026-09', 'html', 'zh', 1)).cache).toBe('hit');
     expect(renderer.jobs).toHaveLength(4);

@@ -1,5 +1,7 @@
 import { addDays, dayStartMs, localDate } from '../common/district-time.js';
 import type { Logger } from '../logging/logger.js';
+import type { ArchiveState, ReportVersionInfo, VersionDiff, VersionWhy } from '@tidewatch/contracts';
+import { diffReports, dueByRule, sawOf, staleState, type ArchiveLine } from './archive.js';
 import { DocumentCache } from './document-cache.js';
 import { buildMonthlyReport, type MonthlyReport } from './monthly-report.js';
 import type { DocumentFormat } from './render-document.js';
@@ -8,7 +10,7 @@ import type { ReportFont } from './render-pdf.js';
 import type { ReportRenderer } from './report-renderer.js';
 import { daysOfMonth, type ReportSources } from './report-sources.js';
 import type { Lang } from './report-tables.js';
-import type { ReportsRepository } from './reports.repository.js';
+import type { ArchivedReport, LateFacts, ReportsRepository } from './reports.repository.js';
 
 export const REPORT_FORMATS = ['json', 'html', 'pdf', 'xlsx', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -22,7 +24,7 @@ export interface RenderedReport {
 }
 
 /** Late device data (buffered batches) is taken in for a day after the month ends before it is archived. */
-const ARCHIVE_AFTER_MS = 24 * 3_600_000;
+export const ARCHIVE_AFTER_MS = 24 * 3_600_000;
 /** The running month's figures are recomputed at most this often. */
 const CACHE_MS = 60_000;
 /** Renderings one user may have in flight; past that, 429. */
@@ -32,7 +34,12 @@ export const RENDER_QUEUE_MAX = 16;
 /** Rendered documents kept for repeated requests. */
 export const DOCUMENT_CACHE_BYTES = 64 * 1024 * 1024;
 
+export type { ArchiveState, VersionDiff } from '@tidewatch/contracts';
+
 export class NoReportFontError extends Error {}
+
+/** A version that was never published (404). */
+export class NoSuchVersionError extends Error {}
 
 /** Too many renderings in flight, for this user (`reason: 'user'`) or for the hub (`'busy'`). */
 export class RenderRefusedError extends Error {
@@ -53,11 +60,10 @@ interface Figures {
   archivedAtMs: number | null;
 }
 
-/** Whether a month's archive predates a data review of the month (then it is stale until regenerated). */
-export interface ArchiveState {
-  archived_at: string | null;
-  reviewed_at: string | null;
-  stale: boolean;
+/** A month in `GET /api/reports`: its newest version's state and every version. */
+export interface ArchivedMonth extends ArchiveState {
+  month: string;
+  versions: ReportVersionInfo[];
 }
 
 /** The month before YYYY-MM. */
@@ -74,15 +80,20 @@ export class ReportService {
   private readonly documents = new DocumentCache(DOCUMENT_CACHE_BYTES);
   private readonly rendering = new Map<string, Promise<Buffer>>();
   private readonly limiter: RenderLimiter;
+  /** Published versions never change: kept by month and number. */
+  private readonly published = new Map<string, ArchivedReport>();
+  private ruleRun: Promise<string[]> | null = null;
 
   constructor(
-    private readonly archive: Pick<ReportsRepository, 'find' | 'exists' | 'insertIfAbsent' | 'upsert' | 'lastReviewedMs'>,
+    private readonly archive: Pick<ReportsRepository, 'find' | 'findVersion' | 'exists' | 'insertIfAbsent' | 'addVersion' | 'lastReviewedMs' | 'lateFacts' | 'versions' | 'nowMs'>,
     private readonly sources: ReportSources,
     private readonly tz: string,
     private readonly district: { zh: string; en: string },
     private readonly font: ReportFont | null,
     private readonly log: Logger,
     private readonly renderer: ReportRenderer,
+    /** The rule: a stale month is regenerated after this long without new data for it. */
+    private readonly quietMs = 3_600_000,
   ) {
     this.limiter = new RenderLimiter({ perUser: RENDERS_PER_USER, total: renderer.size + RENDER_QUEUE_MAX });
   }
@@ -98,7 +109,8 @@ export class ReportService {
 
   private async current(month: string, nowMs = Date.now()): Promise<Figures> {
     const cached = this.cache.get(month);
-    if (cached && nowMs - cached.at < CACHE_MS) return cached;
+    // A closed month not archived yet (no data so far) is computed anew: a backfill may have just brought its first data.
+    if (cached && nowMs - cached.at < CACHE_MS && (cached.archivedAtMs !== null || !this.archivable(month, nowMs))) return cached;
     let p = this.inflight.get(month);
     if (!p) {
       p = this.load(month, nowMs).finally(() => this.inflight.delete(month));
@@ -113,10 +125,11 @@ export class ReportService {
   private async load(month: string, nowMs: number): Promise<Figures> {
     const archived = await this.archive.find(month);
     if (archived) return { report: archived.figures, ...archivedVersion(archived.generated_at, nowMs) };
+    const gatheredAtMs = await this.archive.nowMs();
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
     let figures: Figures = { report, version: `computed ${nowMs}`, archivedAtMs: null };
     if (this.archivable(month, nowMs) && report.has_data) {
-      const inserted = await this.archive.insertIfAbsent(month, report);
+      const inserted = await this.archive.insertIfAbsent(month, report, await this.saw(month, report, gatheredAtMs));
       if (inserted) figures = { report, ...archivedVersion(inserted.generated_at, nowMs) };
       this.log.info({ month }, 'monthly report archived');
     }
@@ -136,19 +149,81 @@ export class ReportService {
     return (await this.figures(month, nowMs)).has_data ? month : null;
   }
 
-  /** Recomputes a month's figures (an admin, after late data or a rule change) and archives them if the month is over. */
-  async regenerate(month: string, by: string, nowMs = Date.now()): Promise<MonthlyReport> {
+  /**
+   * Recomputes a month's figures (an admin, or the rule once a stale month's late data has
+   * settled) and, if the month is over, publishes them as a new version: no version is ever
+   * overwritten. Answers the figures with their archive state.
+   */
+  async regenerate(month: string, by: string | null, why: Exclude<VersionWhy, 'scheduled'> = 'admin', nowMs = Date.now()): Promise<MonthlyReport & { archive: ArchiveState }> {
+    const gatheredAtMs = await this.archive.nowMs();
     const report = buildMonthlyReport(await this.sources.gather(month, nowMs));
     let figures: Figures = { report, version: `computed ${nowMs}`, archivedAtMs: null };
     // Within the day after the month, late data is still coming: recomputed, but not archived yet.
     if (this.archivable(month, nowMs) && report.has_data) {
-      const stored = await this.archive.upsert(month, report, by);
+      const stored = await this.archive.addVersion(month, report, by, why, await this.saw(month, report, gatheredAtMs));
       if (stored) figures = { report, ...archivedVersion(stored.generated_at, nowMs) };
+      this.log.info({ month, by, why, version: stored?.version }, 'monthly report regenerated: a new version published');
     }
     this.cache.set(month, { at: nowMs, ...figures });
     this.documents.deletePrefix(`${month}|`);
-    this.log.info({ month, by }, 'monthly report regenerated');
-    return report;
+    const facts = figures.archivedAtMs === null ? null : await this.facts(month);
+    return { ...report, archive: facts ? this.stateOf(facts, facts.version, facts.generatedAtMs) : notArchived() };
+  }
+
+  /**
+   * The rule (run on one hub of a cluster): every archived month whose newest version is stale
+   * and whose late data has settled (none for the quiet period) is regenerated, once.
+   * Returns the months regenerated.
+   */
+  async regenerateDue(nowMs = Date.now()): Promise<string[]> {
+    // A check still running (a regeneration takes a while) is not doubled: each stale month gets one new version.
+    if (this.ruleRun) return [];
+    this.ruleRun = this.runRule(nowMs).finally(() => {
+      this.ruleRun = null;
+    });
+    return this.ruleRun;
+  }
+
+  private async runRule(nowMs: number): Promise<string[]> {
+    const dbNowMs = await this.archive.nowMs();
+    const due = (await this.archive.lateFacts()).filter((f) => dueByRule(staleState(f.gatheredAtMs, f.late, f.reviewedMs), dbNowMs, this.quietMs));
+    const done: string[] = [];
+    for (const f of due) {
+      try {
+        await this.regenerate(f.month, null, 'rule', nowMs);
+        done.push(f.month);
+      } catch (err) {
+        this.log.warn({ month: f.month, err: String(err) }, 'regenerating a stale monthly report failed; tried again at the next check');
+      }
+    }
+    return done;
+  }
+
+  /** Every archived month with its state and versions, newest month first. */
+  async list(): Promise<ArchivedMonth[]> {
+    const [facts, versions] = await Promise.all([this.archive.lateFacts(), this.archive.versions()]);
+    return facts
+      .sort((a, b) => b.month.localeCompare(a.month))
+      .map((f) => ({
+        month: f.month,
+        ...this.stateOf(f, f.version, f.generatedAtMs),
+        versions: (versions.get(f.month) ?? []).map((v) => ({ ...v, generated_at: v.generated_at.toISOString(), gathered_at: v.gathered_at.toISOString() })),
+      }));
+  }
+
+  /** The headline figures that changed between two versions of a month (default: the newest and the one before). */
+  async diff(month: string, from?: number, to?: number): Promise<VersionDiff> {
+    const facts = await this.facts(month);
+    if (!facts) throw new NoSuchVersionError(`${month} is not archived`);
+    const toV = to ?? facts.version;
+    const fromV = from ?? Math.max(1, toV - 1);
+    const [a, b] = await Promise.all([this.version(month, fromV, facts), this.version(month, toV, facts)]);
+    return {
+      month,
+      from: { version: fromV, generated_at: iso(a.generated_at) },
+      to: { version: toV, generated_at: iso(b.generated_at) },
+      changes: diffReports(a.figures, b.figures),
+    };
   }
 
   /**
@@ -156,35 +231,89 @@ export class ReportService {
    * renderer (worker threads), at most RENDERS_PER_USER at a time per user, and kept in a
    * cache keyed by the figures' version; identical renderings in flight are shared.
    */
-  async render(month: string, format: ReportFormat, lang: Lang, userId: number): Promise<RenderedReport> {
-    const { report, version, archivedAtMs } = await this.current(month);
-    const filename = `tidewatch-report-${month}-${lang}.${format}`;
+  async render(month: string, format: ReportFormat, lang: Lang, userId: number, version?: number): Promise<RenderedReport> {
+    let facts = await this.facts(month);
+    if (version !== undefined && (!facts || version > facts.version)) throw new NoSuchVersionError(`${month} has no version ${version}`);
+    let computed: { report: MonthlyReport; version: string; state: ArchiveState } | null = null;
+    if (!facts) {
+      // Not archived yet: computed (and archived now, if the month is due).
+      const now = await this.current(month);
+      facts = now.archivedAtMs === null ? null : await this.facts(month);
+      computed = { report: now.report, version: now.version, state: notArchived() };
+    }
+    const n = version ?? facts?.version;
+    const filename = `tidewatch-report-${month}${version === undefined ? '' : `-v${version}`}-${lang}.${format}`;
+    const load = async (): Promise<{ report: MonthlyReport; version: string; state: ArchiveState }> => {
+      if (!facts || n === undefined) return computed!;
+      const v = await this.version(month, n, facts);
+      return { report: v.figures, version: `v${n}`, state: { ...this.stateOf(facts, n, new Date(v.generated_at!).getTime()), why: v.why } };
+    };
     if (format === 'json') {
-      const archive = await this.archiveState(month, archivedAtMs);
-      return { body: JSON.stringify({ ...report, archive }), contentType: 'application/json; charset=utf-8', filename };
+      const { report, state } = await load();
+      return { body: JSON.stringify({ ...report, archive: state }), contentType: 'application/json; charset=utf-8', filename };
     }
     if (format === 'pdf' && !this.font) throw new NoReportFontError('no font with Chinese glyphs for PDF reports: install fonts-noto-cjk or set REPORT_FONT');
     const contentType = CONTENT_TYPES[format];
-    const key = `${month}|${format}|${lang}|${version}`;
+    // An archived version's document also says whether it is superseded or stale, and why.
+    const line = facts && n !== undefined ? `v${n}/${facts.version}|${staleState(facts.gatheredAtMs, facts.late, facts.reviewedMs).stale_reasons.join(',')}` : undefined;
+    if (line) {
+      const cached = this.documents.get(`${month}|${format}|${lang}|${line}`);
+      if (cached) return { body: cached, contentType, filename, cache: 'hit' };
+    }
+    const { report, version: id, state } = await load();
+    const key = `${month}|${format}|${lang}|${line ?? id}`;
     const cached = this.documents.get(key);
     if (cached) return { body: cached, contentType, filename, cache: 'hit' };
     const releaseUser = this.limiter.user(userId);
     if (isRefusal(releaseUser)) throw new RenderRefusedError(releaseUser);
     try {
-      return { body: await this.renderOnce(key, report, format, lang), contentType, filename, cache: 'miss' };
+      return { body: await this.renderOnce(key, report, format, lang, archiveLine(state, this.tz)), contentType, filename, cache: 'miss' };
     } finally {
       releaseUser();
     }
   }
 
-  /** An archive is stale when data of its month were reviewed (marked or withdrawn) after it was generated. */
-  private async archiveState(month: string, archivedAtMs: number | null): Promise<ArchiveState> {
-    const reviewedMs = await this.archive.lastReviewedMs(dayStartMs(`${month}-01`, this.tz), this.endMs(month));
+  /** What makes the month's newest version stale, or null when the month is not archived. */
+  private async facts(month: string): Promise<LateFacts | null> {
+    return (await this.archive.lateFacts(month))[0] ?? null;
+  }
+
+  /** A published version (the newest, or an earlier one), from memory once read: versions never change. */
+  private async version(month: string, n: number, facts: LateFacts): Promise<ArchivedReport> {
+    if (n < 1 || n > facts.version) throw new NoSuchVersionError(`${month} has no version ${n}`);
+    const key = `${month}#${n}`;
+    const known = this.published.get(key);
+    if (known) return known;
+    const found = await this.archive.findVersion(month, n);
+    if (!found) throw new NoSuchVersionError(`${month} has no version ${n}`);
+    this.published.set(key, found);
+    if (this.published.size > 24) this.published.delete(this.published.keys().next().value!);
+    return found;
+  }
+
+  /** The state of version `n` of an archived month, given what makes its newest version stale. */
+  private stateOf(facts: LateFacts, n: number, generatedAtMs: number): ArchiveState {
+    const s = staleState(facts.gatheredAtMs, facts.late, facts.reviewedMs);
+    const superseded = n < facts.version;
     return {
-      archived_at: archivedAtMs === null ? null : new Date(archivedAtMs).toISOString(),
-      reviewed_at: reviewedMs === null ? null : new Date(reviewedMs).toISOString(),
-      stale: archivedAtMs !== null && reviewedMs !== null && reviewedMs > archivedAtMs,
+      archived_at: iso(generatedAtMs),
+      reviewed_at: facts.reviewedMs === null ? null : iso(facts.reviewedMs),
+      stale: superseded || s.stale,
+      version: n,
+      newest_version: facts.version,
+      superseded,
+      why: n === facts.version ? facts.why : undefined,
+      stale_since: s.stale_since,
+      stale_reasons: s.stale_reasons,
+      late_data_at: s.late_data_at,
+      regenerate_after: s.late_data_at === null ? null : iso(Date.parse(s.late_data_at) + this.quietMs),
     };
+  }
+
+  /** What a version's figures were computed from (stored with it). */
+  private async saw(month: string, report: MonthlyReport, gatheredAtMs: number) {
+    const reviewedMs = await this.archive.lastReviewedMs(dayStartMs(`${month}-01`, this.tz), this.endMs(month));
+    return sawOf(report, gatheredAtMs, reviewedMs);
   }
 
   /** Stops the render workers (the hub is stopping). */
@@ -192,13 +321,13 @@ export class ReportService {
     await this.renderer.close();
   }
 
-  private renderOnce(key: string, report: MonthlyReport, format: DocumentFormat, lang: Lang): Promise<Buffer> {
+  private renderOnce(key: string, report: MonthlyReport, format: DocumentFormat, lang: Lang, archive: ArchiveLine | null): Promise<Buffer> {
     const shared = this.rendering.get(key);
     if (shared) return shared;
     const release = this.limiter.render();
     if (isRefusal(release)) throw new RenderRefusedError(release);
     const p = this.renderer
-      .render({ report, format, lang, district: this.district, font: this.font })
+      .render({ report, format, lang, district: this.district, font: this.font, archive })
       .then((body) => {
         this.documents.set(key, body);
         return body;
@@ -233,4 +362,23 @@ function archivedVersion(generatedAt: Date | undefined, nowMs: number): Omit<Fig
   if (!generatedAt) return { version: `computed ${nowMs}`, archivedAtMs: null };
   const ms = new Date(generatedAt).getTime();
   return { version: `archived ${new Date(ms).toISOString()}`, archivedAtMs: ms };
+}
+
+const iso = (ms: number | Date | undefined): string => new Date(ms ?? 0).toISOString();
+
+function notArchived(): ArchiveState {
+  return { archived_at: null, reviewed_at: null, stale: false };
+}
+
+/** The line a rendered document shows for an archived version (none for figures computed now). */
+function archiveLine(state: ArchiveState, tz: string): ArchiveLine | null {
+  if (state.archived_at === null || state.version === undefined) return null;
+  return {
+    version: state.version,
+    newest_version: state.newest_version ?? state.version,
+    generated_at: state.archived_at,
+    stale: state.stale,
+    stale_reasons: state.stale_reasons ?? [],
+    time_zone: tz,
+  };
 }

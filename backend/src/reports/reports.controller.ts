@@ -6,16 +6,33 @@ import { z } from 'zod';
 import type { AuthedRequest } from '../auth/auth.guard.js';
 import { RequireRole } from '../auth/roles.js';
 import type { MonthlyReport } from './monthly-report.js';
-import { NoReportFontError, RenderRefusedError, REPORT_FORMATS, ReportService } from './report.service.js';
+import { NoReportFontError, NoSuchVersionError, RenderRefusedError, REPORT_FORMATS, ReportService, type ArchivedMonth, type ArchiveState, type VersionDiff } from './report.service.js';
 
 /** A month YYYY-MM from 2000 on (no monitoring data can be older). */
 const monthParam = z.string().regex(/^(2\d{3})-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
+const versionNumber = z.coerce.number().int().min(1).max(100_000);
 const reportQuery = z
   .object({
     format: z.enum(REPORT_FORMATS).default('json'),
     lang: z.enum(['zh', 'en']).default('zh'),
+    /** A published version (default: the newest). */
+    version: versionNumber.optional(),
   })
   .strict();
+const diffQuery = z.object({ from: versionNumber.optional(), to: versionNumber.optional() }).strict();
+
+/** The archived months: every published version, the stale state and its reasons. */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('api/reports')
+export class ReportArchivesController {
+  constructor(@Inject(ReportService) private readonly reports: ReportService) {}
+
+  @Get()
+  async list(): Promise<{ months: ArchivedMonth[] }> {
+    return { months: await this.reports.list() };
+  }
+}
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -32,7 +49,7 @@ export class ReportsController {
   ): Promise<StreamableFile | string> {
     if (!this.reports.hasBegun(month)) throw new NotFoundException(`${month} has not begun`);
     try {
-      const r = await this.reports.render(month, q.format, q.lang, req.user!.id);
+      const r = await this.reports.render(month, q.format, q.lang, req.user!.id, q.version);
       const disposition = `${q.format === 'json' || q.format === 'html' ? 'inline' : 'attachment'}; filename="${r.filename}"`;
       if (typeof r.body === 'string' && q.format === 'json') {
         res.setHeader('Content-Type', r.contentType);
@@ -45,6 +62,7 @@ export class ReportsController {
       // Nest would send any other object as JSON: binary and text documents go as files.
       return new StreamableFile(Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body, 'utf8'), { type: r.contentType, disposition });
     } catch (err) {
+      if (err instanceof NoSuchVersionError) throw new NotFoundException(err.message);
       if (err instanceof NoReportFontError) throw new ServiceUnavailableException(err.message);
       if (err instanceof RenderRefusedError) {
         res.setHeader('Retry-After', String(err.refusal.retryAfterS));
@@ -55,12 +73,22 @@ export class ReportsController {
     }
   }
 
+  @Get(':month/diff')
+  async diff(@Param('month', { schema: monthParam }) month: string, @Query({ schema: diffQuery }) q: z.infer<typeof diffQuery>): Promise<VersionDiff> {
+    try {
+      return await this.reports.diff(month, q.from, q.to);
+    } catch (err) {
+      if (err instanceof NoSuchVersionError) throw new NotFoundException(err.message);
+      throw err;
+    }
+  }
+
   @Post(':month/regenerate')
   @Audited('report.regenerate')
   @HttpCode(200)
   @RequireRole('admin')
-  async regenerate(@Param('month', { schema: monthParam }) month: string, @Req() req: AuthedRequest): Promise<MonthlyReport> {
+  async regenerate(@Param('month', { schema: monthParam }) month: string, @Req() req: AuthedRequest): Promise<MonthlyReport & { archive: ArchiveState }> {
     if (!this.reports.hasBegun(month)) throw new BadRequestException(`${month} has not begun`);
-    return this.reports.regenerate(month, req.user!.username);
+    return this.reports.regenerate(month, req.user!.username, 'admin');
   }
 }

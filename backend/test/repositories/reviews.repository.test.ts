@@ -76,7 +76,7 @@ describe('review marks leave rollup hours out of every figure', () => {
     ]);
     expect(await reviews.overlapping(other, day, day + 24 * HOUR)).toEqual([]);
     expect(await reviews.overlapping(plant, day + 3 * HOUR, day + 4 * HOUR)).toHaveLength(1);
-    const reports = new ReportsRepository(db.pool);
+    const reports = new ReportsRepository(db.pool, 'Asia/Shanghai');
     expect(await reports.lastReviewedMs(day, day + 24 * HOUR)).toBeGreaterThan(Date.now() - 60_000);
     expect(await reports.lastReviewedMs(day + 30 * HOUR, day + 40 * HOUR)).toBeNull();
   });
