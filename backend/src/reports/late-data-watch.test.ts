@@ -7,8 +7,8 @@ const NOW = Date.parse('2026-12-07T12:00:00+08:00');
 const live = (n: number, from = NOW - 60_000): { siteKey: number; metricId: number; timeMs: number; value: number }[] =>
   Array.from({ length: n }, (_, i) => ({ siteKey: 1 + (i % 50), metricId: 1, timeMs: from + i, value: i }));
 
-function watch(fail = 0): { w: LateDataWatch; written: { month: string; reason: LateReason }[][] } {
-  const written: { month: string; reason: LateReason }[][] = [];
+function watch(fail = 0): { w: LateDataWatch; written: { month: string; reason: LateReason; atMs?: number }[][] } {
+  const written: { month: string; reason: LateReason; atMs?: number }[][] = [];
   let failures = fail;
   const w = new LateDataWatch(
     {
@@ -60,7 +60,8 @@ describe('late data of closed months', () => {
     expect(written).toEqual([]);
     expect(w.pendingMonths).toEqual(['2026-11']);
     await w.stop();
-    expect(written).toEqual([[{ month: '2026-11', reason: 'readings' }]]);
+    // Dated when the data were stored, not when the mark could be written.
+    expect(written).toEqual([[{ month: '2026-11', reason: 'readings', atMs: NOW }]]);
   });
 
   it('costs little per batch: a 5000-reading live batch is checked in well under a millisecond', () => {

@@ -4,7 +4,8 @@ import { closedBeforeMs, monthOf, type LateReason } from './archive.js';
 
 /** Where late data of a month is recorded (table `report_late_data`). */
 export interface LateDataSink {
-  noteLate(marks: readonly { month: string; reason: LateReason }[]): Promise<void>;
+  /** `atMs`: when the data were stored (the mark is written later, and must not look later than a report gathered meanwhile). */
+  noteLate(marks: readonly { month: string; reason: LateReason; atMs?: number }[]): Promise<void>;
 }
 
 /** Pending marks are written at most this often per hub (a backfill stores many batches a second). */
@@ -18,7 +19,8 @@ export const LATE_FLUSH_MS = 1000;
  * The mark is in the database: every hub of a cluster sees it, whichever hub stored the data.
  */
 export class LateDataWatch {
-  private readonly pending = new Map<string, Set<LateReason>>();
+  /** Month → reason → when this hub last stored such data. */
+  private readonly pending = new Map<string, Map<LateReason, number>>();
   private cutoff = { atMs: -Infinity, beforeMs: -Infinity };
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
@@ -34,8 +36,9 @@ export class LateDataWatch {
   /** A committed batch (never throws, never waits). */
   observe(result: Pick<BatchResult, 'stored' | 'events'>): void {
     const before = this.closedBefore();
-    this.scan(result.stored, before, 'readings');
-    this.scan(result.events, before, 'events');
+    const atMs = this.now();
+    this.scan(result.stored, before, 'readings', atMs);
+    this.scan(result.events, before, 'events', atMs);
     if (this.pending.size > 0 && !this.timer) this.timer = setTimeout(() => void this.flush(), LATE_FLUSH_MS);
   }
 
@@ -50,13 +53,13 @@ export class LateDataWatch {
     this.timer = null;
     if (this.flushing) await this.flushing;
     if (this.pending.size === 0) return;
-    const marks = [...this.pending].flatMap(([month, reasons]) => [...reasons].map((reason) => ({ month, reason })));
+    const marks = [...this.pending].flatMap(([month, reasons]) => [...reasons].map(([reason, atMs]) => ({ month, reason, atMs })));
     this.pending.clear();
     this.flushing = this.sink
       .noteLate(marks)
       .catch((err: unknown) => {
         this.log.warn({ err: String(err), marks: marks.length }, 'late data of an archived month not recorded yet; retrying');
-        for (const m of marks) this.add(m.month, m.reason);
+        for (const m of marks) this.add(m.month, m.reason, m.atMs);
         if (!this.timer) this.timer = setTimeout(() => void this.flush(), 5 * LATE_FLUSH_MS);
       })
       .finally(() => {
@@ -69,7 +72,7 @@ export class LateDataWatch {
     return this.flush();
   }
 
-  private scan(rows: readonly { timeMs: number }[], beforeMs: number, reason: LateReason): void {
+  private scan(rows: readonly { timeMs: number }[], beforeMs: number, reason: LateReason, atMs: number): void {
     let min = Infinity;
     for (const r of rows) if (r.timeMs < min) min = r.timeMs;
     if (min >= beforeMs) return;
@@ -77,15 +80,15 @@ export class LateDataWatch {
     for (const r of rows) {
       if (r.timeMs >= beforeMs) continue;
       const month = monthOf(r.timeMs, this.tz);
-      if (month !== last) this.add(month, reason);
+      if (month !== last) this.add(month, reason, atMs);
       last = month;
     }
   }
 
-  private add(month: string, reason: LateReason): void {
-    let set = this.pending.get(month);
-    if (!set) this.pending.set(month, (set = new Set()));
-    set.add(reason);
+  private add(month: string, reason: LateReason, atMs: number): void {
+    let reasons = this.pending.get(month);
+    if (!reasons) this.pending.set(month, (reasons = new Map()));
+    reasons.set(reason, Math.max(atMs, reasons.get(reason) ?? -Infinity));
   }
 
   /** The cutoff changes once a month: recomputed at most once a minute. */

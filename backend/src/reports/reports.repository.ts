@@ -159,16 +159,18 @@ export class ReportsRepository {
    * order, so hubs writing at once cannot deadlock). `first_at` restarts once the month has
    * been archived again since the previous arrival.
    */
-  async noteLate(marks: readonly { month: string; reason: LateReason }[]): Promise<void> {
+  async noteLate(marks: readonly { month: string; reason: LateReason; atMs?: number }[]): Promise<void> {
     if (marks.length === 0) return;
     const sorted = [...marks].sort((a, b) => (a.month === b.month ? a.reason.localeCompare(b.reason) : a.month.localeCompare(b.month)));
+    // Each mark is dated when its data were stored (else now): a report gathered between the
+    // storing and this write already holds the data and is not stale.
     await this.pool.query(
-      `INSERT INTO report_late_data AS l (month, reason)
-       SELECT * FROM unnest($1::text[], $2::text[])
+      `INSERT INTO report_late_data AS l (month, reason, first_at, last_at)
+       SELECT m.month, m.reason, coalesce(m.at, now()), coalesce(m.at, now()) FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS m (month, reason, at)
        ON CONFLICT (month, reason) DO UPDATE SET
-         first_at = CASE WHEN l.last_at <= coalesce((SELECT r.gathered_at FROM report r WHERE r.month = l.month), '-infinity') THEN now() ELSE l.first_at END,
-         last_at = now()`,
-      [sorted.map((m) => m.month), sorted.map((m) => m.reason)],
+         first_at = CASE WHEN l.last_at <= coalesce((SELECT r.gathered_at FROM report r WHERE r.month = l.month), '-infinity') THEN excluded.first_at ELSE l.first_at END,
+         last_at = greatest(l.last_at, excluded.last_at)`,
+      [sorted.map((m) => m.month), sorted.map((m) => m.reason), sorted.map((m) => (m.atMs === undefined ? null : new Date(m.atMs)))],
     );
   }
 

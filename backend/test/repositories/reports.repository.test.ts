@@ -74,6 +74,20 @@ describe('the reports repository: versions and late data', () => {
     expect(Date.parse(s.stale_since!)).toBeGreaterThan((await facts()).gatheredAtMs);
   });
 
+  it('data stored before a version was gathered, but marked after it, do not make it stale', async () => {
+    await repo.addVersion('2026-11', figures(), null, 'admin', await saw());
+    const gathered = (await facts()).gatheredAtMs;
+    // The hub writes its marks up to a second after storing: the version already holds these data.
+    await repo.noteLate([{ month: '2026-11', reason: 'events', atMs: gathered - 500 }]);
+    expect((await state()).stale).toBe(false);
+    await repo.noteLate([{ month: '2026-11', reason: 'events', atMs: gathered + 1 }]);
+    expect(await state()).toMatchObject({ stale: true, stale_reasons: ['events'] });
+    // Leave the month fresh for the tests after this one.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await repo.addVersion('2026-11', figures(), null, 'admin', await saw());
+    expect((await state()).stale).toBe(false);
+  });
+
   it('an alert of the month raised after gathering makes it stale; one of another month does not', async () => {
     await repo.addVersion('2026-11', figures(), null, 'rule', await saw());
     await alertOpened(Date.parse('2026-12-03T10:00:00+08:00'), 'r1');
