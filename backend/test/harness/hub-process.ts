@@ -134,6 +134,36 @@ export interface Hub {
  * node options before its script (the benchmark's profiling).
  */
 export async function startHub(t: TestEnv, extraEnv: NodeJS.ProcessEnv = {}, opts: { ownGroup?: boolean; viaNpm?: boolean; nodeArgs?: string[] } = {}): Promise<Hub> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startHubOnce(t, extraEnv, opts);
+    } catch (err) {
+      // A port found free a moment ago can be taken before the hub binds it (an outgoing
+      // connection's ephemeral port): choose new ones and start again.
+      if (attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+      await movePorts(t, extraEnv);
+    }
+  }
+}
+
+/** New free ports for the listeners the test environment chose (not those a test set itself). */
+async function movePorts(t: TestEnv, extraEnv: NodeJS.ProcessEnv): Promise<void> {
+  if (extraEnv.PORT === undefined) {
+    const port = await freeLoopbackPort();
+    t.env.PORT = String(port);
+    t.httpUrl = `http://127.0.0.1:${port}`;
+  }
+  if (extraEnv.HJ212_PORT === undefined && t.env.HJ212_PORT !== '0') {
+    t.env.HJ212_PORT = String(await freeLoopbackPort());
+    t.hj212Port = Number(t.env.HJ212_PORT);
+  }
+  if (extraEnv.MQTT_PORT === undefined && t.env.MQTT_PORT !== undefined) {
+    t.env.MQTT_PORT = String(await freeLoopbackPort());
+    t.mqttUrl = `mqtt://127.0.0.1:${t.env.MQTT_PORT}`;
+  }
+}
+
+async function startHubOnce(t: TestEnv, extraEnv: NodeJS.ProcessEnv, opts: { ownGroup?: boolean; viaNpm?: boolean; nodeArgs?: string[] }): Promise<Hub> {
   const nodeArgs = opts.nodeArgs ?? [];
   const [command, args] = opts.viaNpm ? ['npm', ['exec', '--offline', '--', 'node', ...nodeArgs, MAIN]] : [process.execPath, [...nodeArgs, MAIN]];
   const proc = spawn(command, args, { env: { ...t.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownGroup === true });
